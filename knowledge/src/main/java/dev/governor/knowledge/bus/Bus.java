@@ -1,0 +1,61 @@
+package dev.governor.knowledge.bus;
+
+/**
+ * The whole conversation of the loop, by address. Each address is owned by the stage in its name:
+ * that stage consumes requests sent to it, or publishes what it produced there. Data flows one
+ * way: agents and people → Monitor → Analyze → Plan → Execute → agents and people. Anything may
+ * listen to a published address (the console, a test, a second node).
+ *
+ * <p>Requests fail with a {@link BusFailure} code and a message a person can read.
+ */
+public final class Bus {
+
+  private Bus() {}
+
+  // ---- Monitor: what comes in from agents and people ----
+
+  /** Request {@link Messages.AgentRegistration}; reply {@link Messages.AgentRegistered}. */
+  public static final String MONITOR_REGISTER_AGENT = "governor.monitor.agent.register";
+
+  /**
+   * Request {@link Messages.PlanSubmission}; reply {@link Messages.PlanAccepted} once the plan is
+   * valid and queued for recording. The decision follows on {@link #EXECUTE_DECISIONS}.
+   */
+  public static final String MONITOR_SUBMIT_PLAN = "governor.monitor.plan.submit";
+
+  /** Published {@link Messages.PlanReceived}: a valid plan, with its agent, to analyze. */
+  public static final String MONITOR_PLANS = "governor.monitor.plans";
+
+  // ---- Analyze: facts through the active rules ----
+
+  /** Published {@link Messages.PlanAnalyzed}: a plan with every finding the rules produced. */
+  public static final String ANALYZE_FINDINGS = "governor.analyze.findings";
+
+  // ---- Plan: findings into decisions ----
+
+  /** Published {@link Messages.DecisionProposed}: the combined decision, not yet recorded. */
+  public static final String PLAN_DECISIONS = "governor.plan.decisions";
+
+  // ---- Execute: carrying decisions out ----
+
+  /**
+   * Published {@link Messages.DecisionRecorded}: a decision is durable and may be told to the
+   * agent; also after an escalation is settled.
+   */
+  public static final String EXECUTE_DECISIONS = "governor.execute.decisions";
+
+  /**
+   * Published {@link Messages.ReviewFailed}: a plan's review could not be completed or recorded;
+   * nothing was approved.
+   */
+  public static final String EXECUTE_FAILURES = "governor.execute.failures";
+
+  /** Published {@link Messages.EscalationChanged}: an escalation opened, was answered or expired. */
+  public static final String EXECUTE_ESCALATIONS = "governor.execute.escalations";
+
+  /**
+   * Request {@link Messages.EscalationAnswer}; reply {@link Messages.DecisionRecorded} with the
+   * settled decision.
+   */
+  public static final String EXECUTE_RESOLVE_ESCALATION = "governor.execute.escalation.resolve";
+}

@@ -1,0 +1,90 @@
+package dev.governor.knowledge.bus;
+
+import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.Budgets;
+import dev.governor.knowledge.model.Decision;
+import dev.governor.knowledge.model.Escalation;
+import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.model.Step;
+import dev.governor.knowledge.model.Verdict;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The messages of the loop, one record each. They are immutable, so the bus hands a local
+ * consumer the sender's instance (see {@link RecordCodec}).
+ */
+public final class Messages {
+
+  private Messages() {}
+
+  /** An operator asks to register an agent. */
+  public record AgentRegistration(
+      String name,
+      String owner,
+      String environment,
+      List<String> grants,
+      Budgets budgets,
+      Map<String, String> labels,
+      String actor) {}
+
+  /** The registered agent and its secret token, which exists nowhere else. */
+  public record AgentRegistered(Agent agent, String token, long auditSeq) {}
+
+  /** An authenticated agent sends a plan for review; {@code planId} is assigned by the sender. */
+  public record PlanSubmission(
+      String planId,
+      Agent agent,
+      String idempotencyKey,
+      String taskId,
+      String goal,
+      List<Step> steps) {
+    public PlanSubmission {
+      Objects.requireNonNull(planId, "planId");
+      Objects.requireNonNull(agent, "agent");
+      steps = List.copyOf(steps);
+    }
+  }
+
+  /** The plan passed Monitor's checks and is on its way round the loop. */
+  public record PlanAccepted(String planId) {}
+
+  /** A valid plan, with a snapshot of its agent, ready for analysis. */
+  public record PlanReceived(Plan plan, Agent agent) {}
+
+  /** A plan with the findings the rules produced and the rule-set version that ran. */
+  public record PlanAnalyzed(Plan plan, Agent agent, List<Finding> findings, int ruleSetVersion) {}
+
+  /** The decision the Plan stage made, and the escalation it opens if any. */
+  public record DecisionProposed(Plan plan, Agent agent, Decision decision, Escalation escalation) {}
+
+  /** A decision that is durable in the knowledge store. */
+  public record DecisionRecorded(Decision decision) {}
+
+  /** A plan whose review failed; nothing was approved. */
+  public record ReviewFailed(String planId, String agentId, String reason) {}
+
+  /** A person answers an escalation with a verdict and a reason. */
+  public record EscalationAnswer(
+      String escalationId, Verdict verdict, String reason, String operator) {}
+
+  /** What happened to an escalation. */
+  public record EscalationChanged(Escalation escalation, Decision decision) {}
+
+  /** Every message type, for codec registration. */
+  static final List<Class<? extends Record>> ALL =
+      List.of(
+          AgentRegistration.class,
+          AgentRegistered.class,
+          PlanSubmission.class,
+          PlanAccepted.class,
+          PlanReceived.class,
+          PlanAnalyzed.class,
+          DecisionProposed.class,
+          DecisionRecorded.class,
+          ReviewFailed.class,
+          EscalationAnswer.class,
+          EscalationChanged.class);
+}

@@ -1,0 +1,731 @@
+package dev.governor.knowledge.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.governor.knowledge.Json;
+import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.AuditEntry;
+import dev.governor.knowledge.model.AuditVerification;
+import dev.governor.knowledge.model.Budgets;
+import dev.governor.knowledge.model.Decision;
+import dev.governor.knowledge.model.Environment;
+import dev.governor.knowledge.model.Escalation;
+import dev.governor.knowledge.model.EscalationDetail;
+import dev.governor.knowledge.model.EscalationStatus;
+import dev.governor.knowledge.model.Operator;
+import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.model.Role;
+import dev.governor.knowledge.model.RuleSetVersion;
+import dev.governor.knowledge.model.Severity;
+import dev.governor.knowledge.model.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The knowledge all four stages share: agents, plans, decisions, escalations, rule sets,
+ * operators and the audit log.
+ *
+ * <p>Writes go through one {@link GroupCommitWriter}: each returns a future that completes only
+ * after its transaction is committed to the database file, and each appends its audit entries in
+ * the same transaction. Reads are blocking JDBC calls on a small connection pool; callers on an
+ * event loop must run them on a worker.
+ *
+ * <p>The embedded database is H2 with {@code WRITE_DELAY=0}: H2 then writes the store to its file
+ * at every commit instead of up to half a second later (its default), so a commit survives the
+ * process being killed. It does not fsync each commit: an operating-system crash can still lose
+ * the last commits.
+ */
+public final class KnowledgeStore implements AutoCloseable {
+
+  /** A registered agent and the audit position of its registration. */
+  public record Registration(Agent agent, long auditSeq) {}
+
+  /** A settled escalation and the decision it changed. */
+  public record Resolution(Escalation escalation, Decision decision) {}
+
+  /** Which escalations to list. */
+  public enum EscalationFilter {
+    PENDING,
+    RESOLVED,
+    ALL
+  }
+
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final int READ_POOL_SIZE = 8;
+  private static final int WRITE_QUEUE_CAPACITY = 20_000;
+
+  private final JdbcConnectionPool readers;
+  private final GroupCommitWriter writer;
+  private final Map<String, Agent> agentsByTokenHash = new ConcurrentHashMap<>();
+  private final Map<String, Agent> agentsById = new ConcurrentHashMap<>();
+
+  private KnowledgeStore(JdbcConnectionPool readers, GroupCommitWriter writer) {
+    this.readers = readers;
+    this.writer = writer;
+  }
+
+  /** Opens (creating or migrating as needed) the H2 database {@code governor} in a folder. */
+  public static KnowledgeStore openH2(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new KnowledgeException(
+          KnowledgeException.Kind.UNAVAILABLE, "cannot create data folder " + dataDir, e);
+    }
+    String url =
+        "jdbc:h2:file:"
+            + dataDir.toAbsolutePath().resolve("governor")
+            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    return open(url, "governor", "");
+  }
+
+  /** Opens the store at a JDBC URL, bringing its schema up to date first. */
+  public static KnowledgeStore open(String jdbcUrl, String user, String password) {
+    Flyway.configure()
+        .dataSource(jdbcUrl, user, password)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    JdbcConnectionPool readers = JdbcConnectionPool.create(jdbcUrl, user, password);
+    readers.setMaxConnections(READ_POOL_SIZE);
+    try {
+      Connection writeConnection = DriverManager.getConnection(jdbcUrl, user, password);
+      AuditChain.Head head = readHead(writeConnection);
+      return new KnowledgeStore(
+          readers, new GroupCommitWriter(writeConnection, head, WRITE_QUEUE_CAPACITY));
+    } catch (SQLException e) {
+      readers.dispose();
+      throw new KnowledgeException(
+          KnowledgeException.Kind.UNAVAILABLE, "cannot open the store: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- writes ----
+
+  public CompletableFuture<Registration> registerAgent(
+      Agent agent, String tokenHash, String actor) {
+    return writer
+        .submit(
+            tx -> {
+              try (PreparedStatement insert =
+                  tx.connection()
+                      .prepareStatement(
+                          "INSERT INTO agents (id, name, owner, environment, grants, budgets,"
+                              + " labels, token_hash, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                              + " ?, ?)")) {
+                insert.setString(1, agent.id());
+                insert.setString(2, agent.name());
+                insert.setString(3, agent.owner());
+                insert.setString(4, agent.environment().wireName());
+                insert.setString(5, Json.write(agent.grants()));
+                insert.setString(6, Json.write(agent.budgets()));
+                insert.setString(7, Json.write(agent.labels()));
+                insert.setString(8, tokenHash);
+                insert.setLong(9, agent.registeredAt().toEpochMilli());
+                insert.executeUpdate();
+              }
+              AuditEntry entry =
+                  tx.audit(agent.registeredAt(), "agent.registered", actor, "agent:" + agent.id(),
+                      Json.write(agent));
+              return new Registration(agent, entry.seq());
+            })
+        .thenApply(
+            registration -> {
+              agentsByTokenHash.put(tokenHash, agent);
+              agentsById.put(agent.id(), agent);
+              return registration;
+            });
+  }
+
+  /** Records a plan as received; returns the audit position of its receipt. */
+  public CompletableFuture<Long> recordPlan(Plan plan) {
+    return writer.submit(
+        tx -> {
+          try (PreparedStatement insert =
+              tx.connection()
+                  .prepareStatement(
+                      "INSERT INTO plans (id, agent_id, idempotency_key, task_id, body,"
+                          + " received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, plan.id());
+            insert.setString(2, plan.agentId());
+            insert.setString(3, plan.idempotencyKey());
+            insert.setString(4, plan.taskId());
+            String body = Json.write(plan);
+            insert.setString(5, body);
+            insert.setLong(6, plan.receivedAt().toEpochMilli());
+            insert.executeUpdate();
+            return tx.audit(
+                    plan.receivedAt(), "plan.received", "agent:" + plan.agentId(),
+                    "plan:" + plan.id(), body)
+                .seq();
+          }
+        });
+  }
+
+  /**
+   * Records a decision made by rules, and the escalation it opens if any; returns the decision
+   * with its audit position.
+   */
+  public CompletableFuture<Decision> recordDecision(Decision decision, Escalation escalation) {
+    return writer.submit(
+        tx -> {
+          AuditEntry entry =
+              tx.audit(
+                  decision.decidedAt(), "decision.made", decision.decidedBy(),
+                  "plan:" + decision.planId(), Json.write(decision));
+          Decision recorded = decision.withAuditSeq(entry.seq());
+          insertDecision(tx.connection(), recorded);
+          if (escalation != null) {
+            insertEscalation(tx.connection(), escalation);
+            tx.audit(
+                escalation.createdAt(), "escalation.opened", decision.decidedBy(),
+                "escalation:" + escalation.id(), Json.write(escalation));
+          }
+          return recorded;
+        });
+  }
+
+  /** Settles a pending escalation by an operator's answer. */
+  public CompletableFuture<Resolution> resolveEscalation(
+      String escalationId, Verdict outcome, String operator, String reason, Instant at) {
+    if (outcome == Verdict.ESCALATED) {
+      throw new IllegalArgumentException("an escalation resolves to APPROVED or DENIED");
+    }
+    EscalationStatus status =
+        outcome == Verdict.APPROVED ? EscalationStatus.APPROVED : EscalationStatus.DENIED;
+    return writer.submit(
+        tx -> {
+          Escalation escalation =
+              findEscalation(tx.connection(), escalationId)
+                  .orElseThrow(
+                      () ->
+                          new KnowledgeException(
+                              KnowledgeException.Kind.NOT_FOUND,
+                              "no escalation " + escalationId));
+          if (!escalation.status().isOpen()) {
+            throw new KnowledgeException(
+                KnowledgeException.Kind.CONFLICT,
+                "escalation " + escalationId + " is already " + escalation.status());
+          }
+          return settle(tx, escalation, status, "operator:" + operator, reason, at);
+        });
+  }
+
+  /** Denies every pending escalation whose deadline has passed (fail closed). */
+  public CompletableFuture<List<Resolution>> expireEscalations(Instant now) {
+    return writer.submit(
+        tx -> {
+          List<Escalation> due = new ArrayList<>();
+          try (PreparedStatement select =
+              tx.connection()
+                  .prepareStatement(
+                      "SELECT * FROM escalations WHERE status = 'PENDING' AND deadline <= ?"
+                          + " ORDER BY deadline")) {
+            select.setLong(1, now.toEpochMilli());
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                due.add(escalation(rows));
+              }
+            }
+          }
+          List<Resolution> resolutions = new ArrayList<>();
+          for (Escalation escalation : due) {
+            resolutions.add(
+                settle(
+                    tx, escalation, EscalationStatus.EXPIRED, Decision.BY_GOVERNOR,
+                    "nobody answered the escalation before its deadline", now));
+          }
+          return resolutions;
+        });
+  }
+
+  /** Stores a rule-set version, optionally making it the active one. */
+  public CompletableFuture<RuleSetVersion> createRuleSet(
+      Map<String, String> files, String comment, boolean activate, String actor, Instant at) {
+    return writer.submit(
+        tx -> {
+          int version;
+          try (Statement statement = tx.connection().createStatement();
+              ResultSet rows =
+                  statement.executeQuery("SELECT COALESCE(MAX(version), 0) FROM rule_sets")) {
+            rows.next();
+            version = rows.getInt(1) + 1;
+          }
+          if (activate) {
+            try (Statement statement = tx.connection().createStatement()) {
+              statement.executeUpdate("UPDATE rule_sets SET active = FALSE WHERE active");
+            }
+          }
+          try (PreparedStatement insert =
+              tx.connection()
+                  .prepareStatement(
+                      "INSERT INTO rule_sets (version, files, comment, created_at, active)"
+                          + " VALUES (?, ?, ?, ?, ?)")) {
+            insert.setInt(1, version);
+            insert.setString(2, Json.write(new java.util.TreeMap<>(files)));
+            insert.setString(3, comment);
+            insert.setLong(4, at.toEpochMilli());
+            insert.setBoolean(5, activate);
+            insert.executeUpdate();
+          }
+          RuleSetVersion created = new RuleSetVersion(version, files, comment, at, activate);
+          Map<String, Object> payload = new LinkedHashMap<>();
+          payload.put("version", version);
+          payload.put("comment", comment);
+          payload.put("files", new java.util.TreeMap<>(files));
+          tx.audit(at, "ruleset.created", actor, "ruleset:" + version, Json.write(payload));
+          if (activate) {
+            tx.audit(
+                at, "ruleset.activated", actor, "ruleset:" + version,
+                Json.write(Map.of("version", version)));
+          }
+          return created;
+        });
+  }
+
+  /** Creates an operator with a token, unless one of that name exists; true if created. */
+  public CompletableFuture<Boolean> ensureOperator(
+      String name, Set<Role> roles, String tokenHash, Instant at) {
+    return writer.submit(
+        tx -> {
+          try (PreparedStatement select =
+              tx.connection().prepareStatement("SELECT 1 FROM operators WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+              if (rows.next()) {
+                return false;
+              }
+            }
+          }
+          try (PreparedStatement insert =
+              tx.connection()
+                  .prepareStatement(
+                      "INSERT INTO operators (name, roles, token_hash, created_at)"
+                          + " VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, name);
+            insert.setString(2, roles.stream().map(Role::name).sorted().collect(Collectors.joining(",")));
+            insert.setString(3, tokenHash);
+            insert.setLong(4, at.toEpochMilli());
+            insert.executeUpdate();
+          }
+          tx.audit(
+              at, "operator.created", Decision.BY_GOVERNOR, "operator:" + name,
+              Json.write(Map.of("name", name, "roles", roles)));
+          return true;
+        });
+  }
+
+  private Resolution settle(
+      GroupCommitWriter.Tx tx,
+      Escalation escalation,
+      EscalationStatus status,
+      String by,
+      String reason,
+      Instant at)
+      throws SQLException {
+    Escalation settled = escalation.resolved(status, by, reason, at);
+    Decision decision =
+        findDecision(tx.connection(), escalation.planId())
+            .orElseThrow(
+                () ->
+                    new KnowledgeException(
+                        KnowledgeException.Kind.NOT_FOUND,
+                        "no decision for plan " + escalation.planId()));
+    Verdict outcome = status == EscalationStatus.APPROVED ? Verdict.APPROVED : Verdict.DENIED;
+    AuditEntry entry =
+        tx.audit(
+            at, status == EscalationStatus.EXPIRED ? "escalation.expired" : "escalation.resolved",
+            by, "escalation:" + escalation.id(), Json.write(settled));
+    Decision updated = decision.settled(outcome, by, reason, at).withAuditSeq(entry.seq());
+    try (PreparedStatement update =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE escalations SET status = ?, resolved_at = ?, resolved_by = ?, reason = ?"
+                    + " WHERE id = ?")) {
+      update.setString(1, status.name());
+      update.setLong(2, at.toEpochMilli());
+      update.setString(3, by);
+      update.setString(4, reason);
+      update.setString(5, escalation.id());
+      update.executeUpdate();
+    }
+    try (PreparedStatement update =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE decisions SET verdict = ?, body = ?, decided_by = ?, audit_seq = ?,"
+                    + " decided_at = ? WHERE plan_id = ?")) {
+      update.setString(1, updated.verdict().name());
+      update.setString(2, Json.write(updated));
+      update.setString(3, updated.decidedBy());
+      update.setLong(4, updated.auditSeq());
+      update.setLong(5, at.toEpochMilli());
+      update.setString(6, updated.planId());
+      update.executeUpdate();
+    }
+    return new Resolution(settled, updated);
+  }
+
+  private static void insertDecision(Connection connection, Decision decision)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO decisions (plan_id, agent_id, verdict, body, rule_set_version,"
+                + " decided_by, audit_seq, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, decision.planId());
+      insert.setString(2, decision.agentId());
+      insert.setString(3, decision.verdict().name());
+      insert.setString(4, Json.write(decision));
+      insert.setInt(5, decision.ruleSetVersion());
+      insert.setString(6, decision.decidedBy());
+      insert.setLong(7, decision.auditSeq());
+      insert.setLong(8, decision.decidedAt().toEpochMilli());
+      insert.executeUpdate();
+    }
+  }
+
+  private static void insertEscalation(Connection connection, Escalation escalation)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO escalations (id, plan_id, agent_id, status, severity, created_at,"
+                + " deadline) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, escalation.id());
+      insert.setString(2, escalation.planId());
+      insert.setString(3, escalation.agentId());
+      insert.setString(4, escalation.status().name());
+      insert.setString(5, escalation.severity().name());
+      insert.setLong(6, escalation.createdAt().toEpochMilli());
+      insert.setLong(7, escalation.deadline().toEpochMilli());
+      insert.executeUpdate();
+    }
+  }
+
+  // ---- reads (blocking) ----
+
+  public Optional<Agent> agent(String id) {
+    Agent cached = agentsById.get(id);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    return queryOne("SELECT * FROM agents WHERE id = ?", KnowledgeStore::agent, id)
+        .map(this::remember);
+  }
+
+  public Optional<Agent> agentByTokenHash(String tokenHash) {
+    Agent cached = agentsByTokenHash.get(tokenHash);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<Agent> found =
+        queryOne("SELECT * FROM agents WHERE token_hash = ?", KnowledgeStore::agent, tokenHash);
+    found.ifPresent(
+        agent -> {
+          agentsByTokenHash.put(tokenHash, agent);
+          agentsById.put(agent.id(), agent);
+        });
+    return found;
+  }
+
+  public Optional<Operator> operatorByTokenHash(String tokenHash) {
+    return queryOne(
+        "SELECT * FROM operators WHERE token_hash = ?",
+        rows ->
+            new Operator(
+                rows.getString("name"),
+                Arrays.stream(rows.getString("roles").split(","))
+                    .map(Role::valueOf)
+                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(Role.class)))),
+        tokenHash);
+  }
+
+  public Optional<Plan> plan(String id) {
+    return queryOne(
+        "SELECT body FROM plans WHERE id = ?", rows -> Json.read(rows.getString(1), Plan.class), id);
+  }
+
+  public Optional<Decision> decision(String planId) {
+    return queryOne(
+        "SELECT body FROM decisions WHERE plan_id = ?",
+        rows -> Json.read(rows.getString(1), Decision.class),
+        planId);
+  }
+
+  public Optional<EscalationDetail> escalation(String id) {
+    try (Connection connection = readers.getConnection()) {
+      return findEscalation(connection, id).map(e -> detail(connection, e));
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** Escalations, pending ones first, each group by soonest deadline. */
+  public List<EscalationDetail> escalations(EscalationFilter filter, int limit) {
+    String where =
+        switch (filter) {
+          case PENDING -> "WHERE status = 'PENDING' ";
+          case RESOLVED -> "WHERE status <> 'PENDING' ";
+          case ALL -> "";
+        };
+    String sql =
+        "SELECT * FROM escalations "
+            + where
+            + "ORDER BY CASE WHEN status = 'PENDING' THEN 0 ELSE 1 END,"
+            + " CASE WHEN status = 'PENDING' THEN deadline ELSE -resolved_at END, id LIMIT ?";
+    try (Connection connection = readers.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setInt(1, limit);
+      List<Escalation> found = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          found.add(escalation(rows));
+        }
+      }
+      List<EscalationDetail> details = new ArrayList<>(found.size());
+      for (Escalation escalation : found) {
+        details.add(detail(connection, escalation));
+      }
+      return details;
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  public List<AuditEntry> audit(long afterSeq, int limit) {
+    try (Connection connection = readers.getConnection();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
+      select.setLong(1, afterSeq);
+      select.setInt(2, limit);
+      List<AuditEntry> entries = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          entries.add(auditEntry(rows));
+        }
+      }
+      return entries;
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** Walks the whole audit chain and names the first entry that does not fit. */
+  public AuditVerification verifyAudit() {
+    try (Connection connection = readers.getConnection();
+        Statement select = connection.createStatement()) {
+      select.setFetchSize(1000);
+      AuditChain.Head before = AuditChain.Head.EMPTY;
+      long count = 0;
+      try (ResultSet rows = select.executeQuery("SELECT * FROM audit_log ORDER BY seq")) {
+        while (rows.next()) {
+          AuditEntry entry = auditEntry(rows);
+          String problem = AuditChain.problem(before, entry);
+          if (problem != null) {
+            return new AuditVerification(false, count, entry.seq(), problem);
+          }
+          before = new AuditChain.Head(entry.seq(), entry.hash());
+          count++;
+        }
+      }
+      return new AuditVerification(true, count, null, null);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  public Optional<RuleSetVersion> activeRuleSet() {
+    return queryOne("SELECT * FROM rule_sets WHERE active", KnowledgeStore::ruleSet);
+  }
+
+  public List<RuleSetVersion> ruleSets() {
+    try (Connection connection = readers.getConnection();
+        Statement select = connection.createStatement();
+        ResultSet rows = select.executeQuery("SELECT * FROM rule_sets ORDER BY version DESC")) {
+      List<RuleSetVersion> versions = new ArrayList<>();
+      while (rows.next()) {
+        versions.add(ruleSet(rows));
+      }
+      return versions;
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** True when the writer runs and the database answers a query. */
+  public boolean healthy() {
+    if (!writer.isRunning()) {
+      return false;
+    }
+    try (Connection connection = readers.getConnection();
+        Statement select = connection.createStatement();
+        ResultSet rows = select.executeQuery("SELECT COUNT(*) FROM audit_log")) {
+      return rows.next();
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      writer.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    readers.dispose();
+  }
+
+  // ---- mapping ----
+
+  @FunctionalInterface
+  private interface RowMapper<T> {
+    T map(ResultSet rows) throws SQLException;
+  }
+
+  private <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+    try (Connection connection = readers.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        select.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private Agent remember(Agent agent) {
+    agentsById.put(agent.id(), agent);
+    return agent;
+  }
+
+  private EscalationDetail detail(Connection connection, Escalation escalation) {
+    try {
+      Agent agent = agent(escalation.agentId()).orElse(null);
+      Plan plan = null;
+      try (PreparedStatement select =
+          connection.prepareStatement("SELECT body FROM plans WHERE id = ?")) {
+        select.setString(1, escalation.planId());
+        try (ResultSet rows = select.executeQuery()) {
+          if (rows.next()) {
+            plan = Json.read(rows.getString(1), Plan.class);
+          }
+        }
+      }
+      return new EscalationDetail(
+          escalation, agent, plan, findDecision(connection, escalation.planId()).orElse(null));
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private static Optional<Escalation> findEscalation(Connection connection, String id)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT * FROM escalations WHERE id = ?")) {
+      select.setString(1, id);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(escalation(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Optional<Decision> findDecision(Connection connection, String planId)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT body FROM decisions WHERE plan_id = ?")) {
+      select.setString(1, planId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next()
+            ? Optional.of(Json.read(rows.getString(1), Decision.class))
+            : Optional.empty();
+      }
+    }
+  }
+
+  private static AuditChain.Head readHead(Connection connection) throws SQLException {
+    try (Statement select = connection.createStatement();
+        ResultSet rows =
+            select.executeQuery("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")) {
+      return rows.next()
+          ? new AuditChain.Head(rows.getLong(1), rows.getString(2))
+          : AuditChain.Head.EMPTY;
+    }
+  }
+
+  private static Agent agent(ResultSet rows) throws SQLException {
+    return new Agent(
+        rows.getString("id"),
+        rows.getString("name"),
+        rows.getString("owner"),
+        Environment.fromWire(rows.getString("environment")),
+        Json.read(rows.getString("grants"), STRINGS),
+        Json.read(rows.getString("budgets"), Budgets.class),
+        Json.read(rows.getString("labels"), STRING_MAP),
+        Instant.ofEpochMilli(rows.getLong("registered_at")));
+  }
+
+  private static Escalation escalation(ResultSet rows) throws SQLException {
+    long resolvedAt = rows.getLong("resolved_at");
+    boolean resolved = !rows.wasNull();
+    return new Escalation(
+        rows.getString("id"),
+        rows.getString("plan_id"),
+        rows.getString("agent_id"),
+        EscalationStatus.valueOf(rows.getString("status")),
+        Severity.valueOf(rows.getString("severity")),
+        Instant.ofEpochMilli(rows.getLong("created_at")),
+        Instant.ofEpochMilli(rows.getLong("deadline")),
+        resolved ? Instant.ofEpochMilli(resolvedAt) : null,
+        rows.getString("resolved_by"),
+        rows.getString("reason"));
+  }
+
+  private static AuditEntry auditEntry(ResultSet rows) throws SQLException {
+    return new AuditEntry(
+        rows.getLong("seq"),
+        Instant.ofEpochMilli(rows.getLong("at")),
+        rows.getString("type"),
+        rows.getString("actor"),
+        rows.getString("subject"),
+        rows.getString("payload"),
+        rows.getString("prev_hash"),
+        rows.getString("hash"));
+  }
+
+  private static RuleSetVersion ruleSet(ResultSet rows) throws SQLException {
+    return new RuleSetVersion(
+        rows.getInt("version"),
+        Json.read(rows.getString("files"), STRING_MAP),
+        rows.getString("comment"),
+        Instant.ofEpochMilli(rows.getLong("created_at")),
+        rows.getBoolean("active"));
+  }
+
+  private static KnowledgeException unavailable(SQLException e) {
+    return new KnowledgeException(
+        KnowledgeException.Kind.UNAVAILABLE, "the store cannot be read: " + e.getMessage(), e);
+  }
+}

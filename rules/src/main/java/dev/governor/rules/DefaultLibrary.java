@@ -1,0 +1,32 @@
+package dev.governor.rules;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The DRL files Governor ships and activates as version 1 on a new store. */
+public final class DefaultLibrary {
+
+  private static final String FOLDER = "/dev/governor/rules/library/";
+  private static final String[] FILES = {"environment.drl", "grants.drl", "reads.drl"};
+
+  private DefaultLibrary() {}
+
+  public static Map<String, String> files() {
+    Map<String, String> files = new LinkedHashMap<>();
+    for (String name : FILES) {
+      try (InputStream in = DefaultLibrary.class.getResourceAsStream(FOLDER + name)) {
+        if (in == null) {
+          throw new IllegalStateException("the default rule " + name + " is missing from the jar");
+        }
+        files.put(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return files;
+  }
+}

@@ -1,0 +1,44 @@
+package dev.governor.rules;
+
+import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.model.Step;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a plan and its agent into the immutable facts rules match. */
+public final class Facts {
+
+  private Facts() {}
+
+  public static List<Object> of(Agent agent, Plan plan) {
+    List<Object> facts = new ArrayList<>(plan.steps().size() + 2);
+    facts.add(
+        new dev.governor.rules.model.Agent(
+            agent.id(), agent.name(), agent.owner(), agent.environment().wireName(),
+            agent.grants(), agent.labels()));
+    facts.add(
+        new dev.governor.rules.model.Plan(
+            plan.id(), plan.agentId(), plan.taskId(), plan.goal(), plan.steps().size()));
+    int index = 0;
+    for (Step step : plan.steps()) {
+      facts.add(
+          new dev.governor.rules.model.Step(
+              plan.id(),
+              step.id(),
+              index++,
+              step.action(),
+              ActionCatalogue.namespace(step.action()),
+              ActionCatalogue.verb(step.action()),
+              ActionCatalogue.effectOf(step.action()),
+              ActionCatalogue.resourceKindOf(step.action(), step.target()),
+              step.target(),
+              step.intent(),
+              IntentLexicon.signals(step.intent()),
+              step.provenance(),
+              step.dependsOn(),
+              Grants.covering(agent.grants(), step.action(), step.target())));
+    }
+    return facts;
+  }
+}

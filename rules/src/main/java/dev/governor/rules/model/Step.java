@@ -1,0 +1,131 @@
+package dev.governor.rules.model;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One step of the plan under review, as rules see it, with what Governor worked out about it: the
+ * effect class of its action, the kind of resource it touches, what its intent text speaks of,
+ * and the agent's grant that covers it, if any.
+ */
+public final class Step {
+
+  private final String planId;
+  private final String id;
+  private final int index;
+  private final String action;
+  private final String namespace;
+  private final String verb;
+  private final String effect;
+  private final String resourceKind;
+  private final String target;
+  private final String intent;
+  private final Set<String> intentSignals;
+  private final List<String> provenance;
+  private final List<String> dependsOn;
+  private final String coveringGrant;
+
+  public Step(
+      String planId,
+      String id,
+      int index,
+      String action,
+      String namespace,
+      String verb,
+      String effect,
+      String resourceKind,
+      String target,
+      String intent,
+      Set<String> intentSignals,
+      List<String> provenance,
+      List<String> dependsOn,
+      String coveringGrant) {
+    this.planId = planId;
+    this.id = id;
+    this.index = index;
+    this.action = action;
+    this.namespace = namespace;
+    this.verb = verb;
+    this.effect = effect;
+    this.resourceKind = resourceKind;
+    this.target = target;
+    this.intent = intent;
+    this.intentSignals = Set.copyOf(intentSignals);
+    this.provenance = List.copyOf(provenance);
+    this.dependsOn = List.copyOf(dependsOn);
+    this.coveringGrant = coveringGrant;
+  }
+
+  public String getPlanId() {
+    return planId;
+  }
+
+  public String getId() {
+    return id;
+  }
+
+  /** Position in the plan, from 0. */
+  public int getIndex() {
+    return index;
+  }
+
+  /** The action as sent, {@code namespace.verb}, e.g. {@code env.delete}. */
+  public String getAction() {
+    return action;
+  }
+
+  public String getNamespace() {
+    return namespace;
+  }
+
+  public String getVerb() {
+    return verb;
+  }
+
+  /** {@code read}, {@code write}, {@code destructive} or {@code external}. */
+  public String getEffect() {
+    return effect;
+  }
+
+  /**
+   * {@code environment}, {@code database}, {@code configuration}, {@code file}, {@code
+   * repository}, {@code external} or {@code other}.
+   */
+  public String getResourceKind() {
+    return resourceKind;
+  }
+
+  public String getTarget() {
+    return target;
+  }
+
+  public String getIntent() {
+    return intent;
+  }
+
+  /**
+   * What the intent text speaks of, matched case-insensitively on word boundaries: {@code
+   * destroy}, {@code environment}, {@code database}, {@code configuration}.
+   */
+  public Set<String> getIntentSignals() {
+    return intentSignals;
+  }
+
+  public List<String> getProvenance() {
+    return provenance;
+  }
+
+  public List<String> getDependsOn() {
+    return dependsOn;
+  }
+
+  /** The agent's grant that covers this action on this target, or null if none does. */
+  public String getCoveringGrant() {
+    return coveringGrant;
+  }
+
+  /** The grant that would cover this step: {@code "<action>:<target>"}. */
+  public String getRequiredGrant() {
+    return action + ":" + target;
+  }
+}
