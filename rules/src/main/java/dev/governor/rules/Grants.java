@@ -1,5 +1,6 @@
 package dev.governor.rules;
 
+import dev.governor.knowledge.model.GrantSyntax;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,15 +24,6 @@ public final class Grants {
 
   private Grants() {}
 
-  /** Null when the grant is well formed, else what is wrong with it. */
-  public static String problem(String grant) {
-    int colon = grant.indexOf(':');
-    if (colon <= 0 || colon == grant.length() - 1) {
-      return "a grant is \"<action pattern>:<resource pattern>\", such as \"fs.write:/repo/docs/**\"";
-    }
-    return null;
-  }
-
   /** The first grant that covers the action on the target, or null. */
   public static String covering(List<String> grants, String action, String target) {
     for (String grant : grants) {
@@ -44,7 +36,7 @@ public final class Grants {
   }
 
   private static Compiled compile(String grant) {
-    if (problem(grant) != null) {
+    if (GrantSyntax.problem(grant) != null) {
       return null;
     }
     int colon = grant.indexOf(':');

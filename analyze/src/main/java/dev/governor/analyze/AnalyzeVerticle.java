@@ -1,0 +1,104 @@
+package dev.governor.analyze;
+
+import dev.governor.knowledge.Knowledge;
+import dev.governor.knowledge.bus.Bus;
+import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
+import dev.governor.knowledge.bus.Messages.PlanReceived;
+import dev.governor.knowledge.bus.RecordCodec;
+import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.RuleSetVersion;
+import dev.governor.knowledge.model.Severity;
+import dev.governor.knowledge.model.Verdict;
+import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.rules.DefaultLibrary;
+import dev.governor.rules.RuleCompiler;
+import dev.governor.rules.RuleEngine;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Analyze: puts each received plan's facts through the active rule set and publishes the findings.
+ * On a new store it activates the default library as version 1. If the rules cannot evaluate a
+ * plan, the plan gets a denying finding: analysis fails closed.
+ */
+public final class AnalyzeVerticle extends VerticleBase {
+
+  static final String ANALYSIS_FAILED = "Analysis failed";
+  private static final Logger LOG = LoggerFactory.getLogger(AnalyzeVerticle.class);
+
+  private final KnowledgeStore store;
+  private final Clock clock;
+  private Knowledge knowledge;
+  private RuleEngine engine;
+
+  public AnalyzeVerticle(KnowledgeStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    RecordCodec.registerAll(vertx);
+    knowledge = new Knowledge(vertx, store);
+    return activeRuleSet()
+        .compose(
+            ruleSet ->
+                vertx.executeBlocking(() -> RuleCompiler.compile(ruleSet.version(), ruleSet.files())))
+        .map(RuleEngine::new)
+        .compose(
+            ready -> {
+              engine = ready;
+              LOG.info("Analyzing with rule set version {}", ready.activeVersion());
+              return vertx.eventBus().consumer(Bus.MONITOR_PLANS, this::analyze).completion();
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (engine != null) {
+      engine.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<RuleSetVersion> activeRuleSet() {
+    return knowledge
+        .read(KnowledgeStore::activeRuleSet)
+        .compose(
+            active ->
+                active.isPresent()
+                    ? Future.succeededFuture(active.get())
+                    : knowledge.write(
+                        s ->
+                            s.createRuleSet(
+                                DefaultLibrary.files(), "the default library", true, "governor",
+                                clock.instant())));
+  }
+
+  private void analyze(Message<PlanReceived> message) {
+    PlanReceived received = message.body();
+    PlanAnalyzed analyzed;
+    try {
+      RuleEngine.Evaluation evaluation = engine.evaluate(received.agent(), received.plan());
+      analyzed =
+          new PlanAnalyzed(
+              received.plan(), received.agent(), evaluation.findings(),
+              evaluation.ruleSetVersion());
+    } catch (RuntimeException e) {
+      LOG.error("The rules could not evaluate plan {}", received.plan().id(), e);
+      Finding failed =
+          new Finding(
+              ANALYSIS_FAILED, Severity.CRITICAL, null,
+              "the rules could not evaluate this plan, so nothing in it is approved: " + e,
+              Verdict.DENIED);
+      analyzed =
+          new PlanAnalyzed(received.plan(), received.agent(), List.of(failed), engine.activeVersion());
+    }
+    vertx.eventBus().publish(Bus.ANALYZE_FINDINGS, analyzed);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.governor.monitor;
+
+import dev.governor.knowledge.Knowledge;
+import dev.governor.knowledge.Secrets;
+import dev.governor.knowledge.bus.Bus;
+import dev.governor.knowledge.bus.BusFailure;
+import dev.governor.knowledge.bus.Messages.AgentRegistered;
+import dev.governor.knowledge.bus.Messages.AgentRegistration;
+import dev.governor.knowledge.bus.Messages.PlanAccepted;
+import dev.governor.knowledge.bus.Messages.PlanReceived;
+import dev.governor.knowledge.bus.Messages.PlanSubmission;
+import dev.governor.knowledge.bus.Problem;
+import dev.governor.knowledge.bus.RecordCodec;
+import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.Environment;
+import dev.governor.knowledge.model.GrantSyntax;
+import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.store.KnowledgeStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Monitor: the sensors. Takes in what agents and operators send, checks it, records it and passes
+ * valid plans on to Analyze.
+ *
+ * <p>A plan is queued for recording and published in the same step: the store's single writer
+ * applies writes in order, so the decision that Execute records later can never be durable
+ * without its plan.
+ */
+public final class MonitorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
+  private static final int NAME_LIMIT = 200;
+
+  private final KnowledgeStore store;
+  private final Clock clock;
+  private Knowledge knowledge;
+  private int maxSteps;
+  private int maxGrants;
+
+  public MonitorVerticle(KnowledgeStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    RecordCodec.registerAll(vertx);
+    knowledge = new Knowledge(vertx, store);
+    maxSteps = config().getInteger("maxStepsPerPlan", 100);
+    maxGrants = config().getInteger("maxGrants", 200);
+    return Future.all(
+        vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
+        vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion());
+  }
+
+  private void registerAgent(Message<AgentRegistration> request) {
+    AgentRegistration registration = request.body();
+    Optional<Problem> problem = registrationProblem(registration);
+    if (problem.isPresent()) {
+      problem.get().failReply(request);
+      return;
+    }
+    Agent agent =
+        new Agent(
+            UUID.randomUUID().toString(),
+            registration.name().strip(),
+            registration.owner().strip(),
+            Environment.fromWire(registration.environment()),
+            registration.grants() == null ? List.of() : registration.grants(),
+            registration.budgets(),
+            registration.labels(),
+            clock.instant());
+    String token = Secrets.newToken("gva_");
+    knowledge
+        .write(s -> s.registerAgent(agent, Secrets.tokenHash(token), registration.actor()))
+        .onSuccess(
+            registered ->
+                request.reply(new AgentRegistered(registered.agent(), token, registered.auditSeq())))
+        .onFailure(
+            failure -> {
+              LOG.error("Could not record the registration of agent {}", agent.name(), failure);
+              request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
+            });
+  }
+
+  private void submitPlan(Message<PlanSubmission> request) {
+    PlanSubmission submission = request.body();
+    Optional<Problem> problem = PlanChecks.problem(submission.steps(), maxSteps);
+    if (problem.isPresent()) {
+      problem.get().failReply(request);
+      return;
+    }
+    Plan plan =
+        new Plan(
+            submission.planId(),
+            submission.agent().id(),
+            submission.idempotencyKey(),
+            submission.taskId(),
+            submission.goal(),
+            submission.steps(),
+            clock.instant());
+    knowledge
+        .write(s -> s.recordPlan(plan))
+        .onFailure(failure -> LOG.error("Could not record plan {}", plan.id(), failure));
+    vertx.eventBus().publish(Bus.MONITOR_PLANS, new PlanReceived(plan, submission.agent()));
+    request.reply(new PlanAccepted(plan.id()));
+  }
+
+  private Optional<Problem> registrationProblem(AgentRegistration registration) {
+    if (isBlank(registration.name()) || registration.name().length() > NAME_LIMIT) {
+      return invalid("an agent needs a name of 1 to " + NAME_LIMIT + " characters");
+    }
+    if (isBlank(registration.owner()) || registration.owner().length() > NAME_LIMIT) {
+      return invalid("an agent needs an owner of 1 to " + NAME_LIMIT + " characters");
+    }
+    try {
+      Environment.fromWire(String.valueOf(registration.environment()));
+    } catch (IllegalArgumentException e) {
+      return invalid("environment is one of sandbox, staging, production");
+    }
+    List<String> grants = registration.grants() == null ? List.of() : registration.grants();
+    if (grants.size() > maxGrants) {
+      return invalid("an agent may have at most " + maxGrants + " grants");
+    }
+    for (String grant : grants) {
+      String grantProblem = GrantSyntax.problem(grant);
+      if (grantProblem != null) {
+        return invalid(grantProblem);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Problem> invalid(String message) {
+    return Optional.of(Problem.invalid("invalid_request", message));
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
+  }
+}
