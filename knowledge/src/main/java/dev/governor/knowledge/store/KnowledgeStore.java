@@ -431,6 +431,11 @@ public final class KnowledgeStore implements AutoCloseable {
         .map(this::remember);
   }
 
+  /** The agent with this token if it is in memory; never touches the database. */
+  public Optional<Agent> cachedAgentByTokenHash(String tokenHash) {
+    return Optional.ofNullable(agentsByTokenHash.get(tokenHash));
+  }
+
   public Optional<Agent> agentByTokenHash(String tokenHash) {
     Agent cached = agentsByTokenHash.get(tokenHash);
     if (cached != null) {

@@ -1,0 +1,198 @@
+package dev.governor.console;
+
+import dev.governor.knowledge.Knowledge;
+import dev.governor.knowledge.bus.Bus;
+import dev.governor.knowledge.bus.Messages.DecisionRecorded;
+import dev.governor.knowledge.bus.Messages.ReviewFailed;
+import dev.governor.knowledge.bus.RecordCodec;
+import dev.governor.knowledge.store.KnowledgeStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.ValidatorException;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of Governor: the API of the OpenAPI document (requests validated against it), the
+ * web console, and {@code /health}. Agents' plans go to Monitor on the bus; their answers come
+ * back from Execute's announcements.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
+  static final String OPENAPI = "openapi.json";
+
+  private final KnowledgeStore store;
+  private HttpServer server;
+
+  public ApiVerticle(KnowledgeStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    RecordCodec.registerAll(vertx);
+    Knowledge knowledge = new Knowledge(vertx, store);
+    DecisionWaiters waiters = new DecisionWaiters(vertx);
+    vertx
+        .eventBus()
+        .<DecisionRecorded>consumer(Bus.EXECUTE_DECISIONS, m -> waiters.decided(m.body().decision()));
+    vertx
+        .eventBus()
+        .<ReviewFailed>consumer(
+            Bus.EXECUTE_FAILURES, m -> waiters.failed(m.body().planId(), m.body().reason()));
+    AgentApi agents =
+        new AgentApi(
+            knowledge, vertx.eventBus(), waiters,
+            config().getInteger("reviewTimeoutSeconds", 30) * 1000L,
+            config().getInteger("maxWaitSeconds", 60));
+    OperatorApi operators = new OperatorApi(vertx, knowledge);
+    Authenticator authenticator =
+        new Authenticator(knowledge, blankToNull(config().getString("adminToken")));
+    long bodyLimit = config().getLong("maxBodyBytes", 262_144L);
+    return OpenAPIContract.from(vertx, OPENAPI)
+        .map(
+            contract -> {
+              RouterBuilder builder =
+                  RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+              builder.rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+              builder.rootHandler(ctx -> authenticateApi(ctx, authenticator));
+              on(builder, "registerAgent", agents::register);
+              on(builder, "getAgent", agents::get);
+              on(builder, "submitPlan", agents::submitPlan);
+              on(builder, "getDecision", agents::getDecision);
+              on(builder, "listEscalations", operators::listEscalations);
+              on(builder, "getEscalation", operators::getEscalation);
+              on(builder, "resolveEscalation", operators::resolveEscalation);
+              on(builder, "listAudit", operators::listAudit);
+              on(builder, "verifyAudit", operators::verifyAudit);
+              on(builder, "listRuleSets", operators::listRuleSets);
+              on(builder, "events", operators::events);
+              on(builder, "whoami", operators::whoami);
+              Router router = builder.createRouter();
+              router.get("/health").handler(ctx -> health(ctx, knowledge));
+              router
+                  .get("/api/v1/openapi.json")
+                  .handler(ctx -> ctx.response().sendFile(OPENAPI));
+              router.route("/api/*").handler(this::unknownRoute);
+              router.route("/*").handler(StaticHandler.create("webroot"));
+              router.route().failureHandler(this::failed);
+              return router;
+            })
+        .compose(
+            router ->
+                vertx
+                    .createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+                    .requestHandler(router)
+                    .listen(config().getInteger("httpPort", 8080), config().getString("httpHost", "127.0.0.1")))
+        .onSuccess(listening -> server = listening);
+  }
+
+  /** The port the server listens on (the chosen one when configured with 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private static void on(
+      RouterBuilder builder, String operationId, io.vertx.core.Handler<RoutingContext> handler) {
+    OpenAPIRoute route = builder.getRoute(operationId);
+    route.setDoSecurity(false);
+    route.addHandler(handler);
+  }
+
+  private static void authenticateApi(RoutingContext ctx, Authenticator authenticator) {
+    String path = ctx.normalizedPath();
+    if (path.startsWith("/api/") && !path.equals("/api/v1/openapi.json")) {
+      authenticator.authenticate(ctx);
+    } else {
+      ctx.next();
+    }
+  }
+
+  private void health(RoutingContext ctx, Knowledge knowledge) {
+    knowledge
+        .read(KnowledgeStore::healthy)
+        .onComplete(
+            result -> {
+              boolean up = result.succeeded() && result.result();
+              Views.send(ctx, up ? 200 : 503, up ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}");
+            });
+  }
+
+  private void unknownRoute(RoutingContext ctx) {
+    HttpErrors.respond(
+        ctx, 404, "not_found",
+        "no route " + ctx.request().method() + " " + ctx.normalizedPath()
+            + "; the API is described at /api/v1/openapi.json");
+  }
+
+  private void failed(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode();
+    if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+      Throwable cause = http.getCause();
+      if (cause instanceof ValidatorException invalid) {
+        HttpErrors.respond(ctx, 400, errorCode(invalid), describe(invalid));
+        return;
+      }
+    }
+    if (failure instanceof DecodeException
+        || failure instanceof UncheckedIOException
+        || (failure != null && failure.getCause() instanceof DecodeException)) {
+      HttpErrors.respond(ctx, 400, "malformed_json", "the body is not valid JSON");
+      return;
+    }
+    switch (status) {
+      case 413 ->
+          HttpErrors.respond(
+              ctx, 413, "body_too_large",
+              "the body is larger than the limit of " + config().getLong("maxBodyBytes") + " bytes");
+      case 404 -> unknownRoute(ctx);
+      case 405 -> HttpErrors.respond(ctx, 405, "method_not_allowed", "that route does not take " + ctx.request().method());
+      case 400 -> HttpErrors.respond(ctx, 400, "invalid_request", failure == null ? "bad request" : failure.getMessage());
+      default -> {
+        LOG.error("Request {} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
+        HttpErrors.respond(ctx, 500, "internal_error", "Governor failed to answer; see its log");
+      }
+    }
+  }
+
+  private static String errorCode(ValidatorException invalid) {
+    return switch (invalid.type()) {
+      case MISSING_REQUIRED_PARAMETER -> "missing_field";
+      case UNSUPPORTED_VALUE_FORMAT -> "malformed_json";
+      default -> "invalid_request";
+    };
+  }
+
+  private static String describe(ValidatorException invalid) {
+    if (invalid instanceof io.vertx.openapi.validation.SchemaValidationException schema
+        && schema.getOutputUnit() != null
+        && schema.getOutputUnit().getErrors() != null
+        && !schema.getOutputUnit().getErrors().isEmpty()) {
+      var first = schema.getOutputUnit().getErrors().get(0);
+      String where = first.getInstanceLocation();
+      return invalid.getMessage()
+          + (where == null || where.isEmpty() ? "" : " (at " + where.replace("#", "body") + ")");
+    }
+    return invalid.getMessage();
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,112 @@
+package dev.governor.console;
+
+import dev.governor.analyze.AnalyzeVerticle;
+import dev.governor.execute.ExecuteVerticle;
+import dev.governor.knowledge.Secrets;
+import dev.governor.knowledge.model.Role;
+import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.monitor.MonitorVerticle;
+import dev.governor.plan.PlanVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The launcher: opens the knowledge store, deploys the loop's four stages and the HTTP API, and
+ * prints where the console is. {@code java -jar governor.jar} runs it on the embedded default.
+ */
+public final class Governor implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Governor.class);
+
+  private final Vertx vertx;
+  private final KnowledgeStore store;
+  private final ApiVerticle api;
+  private final String generatedAdminToken;
+
+  private Governor(Vertx vertx, KnowledgeStore store, ApiVerticle api, String generatedAdminToken) {
+    this.vertx = vertx;
+    this.store = store;
+    this.api = api;
+    this.generatedAdminToken = generatedAdminToken;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.load(System.getenv());
+    Governor governor = start(settings, Clock.systemUTC());
+    Runtime.getRuntime().addShutdownHook(new Thread(governor::close, "governor-shutdown"));
+    String url = "http://" + settings.httpHost() + ":" + governor.port() + "/";
+    System.out.println("Governor is listening on " + url);
+    System.out.println("Console: " + url + "  (data in " + settings.dataDir().toAbsolutePath() + ")");
+    if (governor.generatedAdminToken != null) {
+      System.out.println(
+          "Admin token (shown once; set GOVERNOR_ADMIN_TOKEN to choose your own): "
+              + governor.generatedAdminToken);
+    } else if (settings.adminToken() == null) {
+      System.out.println(
+          "Sign in with the admin token printed at the first start, or set GOVERNOR_ADMIN_TOKEN.");
+    } else {
+      System.out.println("Sign in with the token in GOVERNOR_ADMIN_TOKEN.");
+    }
+  }
+
+  /** Starts Governor and waits until every stage is deployed and the server listens. */
+  public static Governor start(Settings settings, Clock clock) throws Exception {
+    KnowledgeStore store = KnowledgeStore.openH2(settings.dataDir());
+    String generatedToken = null;
+    if (settings.adminToken() == null) {
+      String candidate = Secrets.newToken("gvo_");
+      boolean created =
+          store
+              .ensureOperator("admin", Set.of(Role.ADMIN), Secrets.tokenHash(candidate), clock.instant())
+              .get(30, TimeUnit.SECONDS);
+      generatedToken = created ? candidate : null;
+    }
+    Vertx vertx = Vertx.vertx();
+    JsonObject config = settings.values();
+    DeploymentOptions options = new DeploymentOptions().setConfig(config);
+    ApiVerticle api = new ApiVerticle(store);
+    try {
+      Future.succeededFuture()
+          .compose(v -> vertx.deployVerticle(new ExecuteVerticle(store, clock), options))
+          .compose(v -> vertx.deployVerticle(new PlanVerticle(clock), options))
+          .compose(v -> vertx.deployVerticle(new AnalyzeVerticle(store, clock), options))
+          .compose(v -> vertx.deployVerticle(new MonitorVerticle(store, clock), options))
+          .compose(v -> vertx.deployVerticle(api, options))
+          .await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      store.close();
+      throw e;
+    }
+    LOG.info("Governor started");
+    return new Governor(vertx, store, api, generatedToken);
+  }
+
+  public int port() {
+    return api.actualPort();
+  }
+
+  /** The admin token generated on this start, or null if none was. */
+  public String generatedAdminToken() {
+    return generatedAdminToken;
+  }
+
+  /** Stops taking requests, lets the stages finish, then closes the store. */
+  @Override
+  public void close() {
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly", e);
+    }
+    store.close();
+    LOG.info("Governor stopped");
+  }
+}

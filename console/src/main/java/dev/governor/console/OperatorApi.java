@@ -1,0 +1,205 @@
+package dev.governor.console;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.governor.knowledge.Json;
+import dev.governor.knowledge.Knowledge;
+import dev.governor.knowledge.bus.Bus;
+import dev.governor.knowledge.bus.Messages.DecisionRecorded;
+import dev.governor.knowledge.bus.Messages.EscalationAnswer;
+import dev.governor.knowledge.bus.Messages.EscalationChanged;
+import dev.governor.knowledge.bus.Problem;
+import dev.governor.knowledge.model.EscalationDetail;
+import dev.governor.knowledge.model.Role;
+import dev.governor.knowledge.model.RuleSetVersion;
+import dev.governor.knowledge.model.Verdict;
+import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.knowledge.store.KnowledgeStore.EscalationFilter;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+
+/** The routes operators use: escalations, the audit log, rule sets, the live event stream. */
+final class OperatorApi {
+
+  private static final int DEFAULT_LIMIT = 100;
+  private static final long KEEP_ALIVE_MILLIS = 15_000;
+
+  private final Vertx vertx;
+  private final Knowledge knowledge;
+
+  OperatorApi(Vertx vertx, Knowledge knowledge) {
+    this.vertx = vertx;
+    this.knowledge = knowledge;
+  }
+
+  void whoami(RoutingContext ctx) {
+    Principal principal = Authenticator.of(ctx);
+    ObjectNode view = Json.MAPPER.createObjectNode();
+    if (principal instanceof Principal.OperatorPrincipal o) {
+      view.put("kind", "operator").put("name", o.operator().name());
+      ArrayNode roles = view.putArray("roles");
+      o.operator().roles().stream().map(Role::name).sorted().forEach(roles::add);
+    } else if (principal instanceof Principal.AgentPrincipal a) {
+      view.put("kind", "agent").put("id", a.agent().id()).put("name", a.agent().name());
+    }
+    Views.send(ctx, 200, view);
+  }
+
+  void listEscalations(RoutingContext ctx) {
+    if (!allowed(ctx, Role.VIEWER)) {
+      return;
+    }
+    String status = ctx.queryParams().get("status");
+    EscalationFilter filter =
+        status == null ? EscalationFilter.PENDING : EscalationFilter.valueOf(status.toUpperCase(Locale.ROOT));
+    int limit = intParam(ctx, "limit", DEFAULT_LIMIT);
+    knowledge
+        .read(s -> s.escalations(filter, limit))
+        .onSuccess(
+            found -> {
+              ObjectNode view = Json.MAPPER.createObjectNode();
+              ArrayNode list = view.putArray("escalations");
+              for (EscalationDetail detail : found) {
+                list.add(Views.escalation(detail));
+              }
+              Views.send(ctx, 200, view);
+            })
+        .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  void getEscalation(RoutingContext ctx) {
+    if (!allowed(ctx, Role.VIEWER)) {
+      return;
+    }
+    String id = ctx.pathParam("escalationId");
+    knowledge
+        .read(s -> s.escalation(id))
+        .onSuccess(
+            found -> {
+              if (found.isEmpty()) {
+                HttpErrors.respond(ctx, 404, "unknown_escalation", "no escalation " + id);
+              } else {
+                Views.send(ctx, 200, Views.escalation(found.get()));
+              }
+            })
+        .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  void resolveEscalation(RoutingContext ctx) {
+    if (!allowed(ctx, Role.APPROVER)) {
+      return;
+    }
+    Principal.OperatorPrincipal operator = (Principal.OperatorPrincipal) Authenticator.of(ctx);
+    JsonObject body = ctx.body().asJsonObject();
+    Verdict verdict =
+        "approve".equals(body.getString("resolution")) ? Verdict.APPROVED : Verdict.DENIED;
+    EscalationAnswer answer =
+        new EscalationAnswer(
+            ctx.pathParam("escalationId"), verdict, body.getString("reason").strip(),
+            operator.operator().name());
+    vertx
+        .eventBus()
+        .<DecisionRecorded>request(Bus.EXECUTE_RESOLVE_ESCALATION, answer)
+        .onSuccess(reply -> Views.send(ctx, 200, reply.body().decision()))
+        .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
+  }
+
+  void listAudit(RoutingContext ctx) {
+    if (!allowed(ctx, Role.VIEWER)) {
+      return;
+    }
+    long after = Long.parseLong(ctx.queryParams().get("after") == null ? "0" : ctx.queryParams().get("after"));
+    int limit = intParam(ctx, "limit", DEFAULT_LIMIT);
+    knowledge
+        .read(s -> s.audit(after, limit))
+        .onSuccess(
+            entries -> {
+              ObjectNode view = Json.MAPPER.createObjectNode();
+              ArrayNode list = view.putArray("entries");
+              entries.forEach(entry -> list.add(Views.auditEntry(entry)));
+              view.put("next", entries.isEmpty() ? after : entries.get(entries.size() - 1).seq());
+              Views.send(ctx, 200, view);
+            })
+        .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  void verifyAudit(RoutingContext ctx) {
+    if (!allowed(ctx, Role.VIEWER)) {
+      return;
+    }
+    knowledge
+        .read(KnowledgeStore::verifyAudit)
+        .onSuccess(result -> Views.send(ctx, 200, result))
+        .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  void listRuleSets(RoutingContext ctx) {
+    if (!allowed(ctx, Role.VIEWER)) {
+      return;
+    }
+    knowledge
+        .read(KnowledgeStore::ruleSets)
+        .onSuccess(
+            versions -> {
+              ObjectNode view = Json.MAPPER.createObjectNode();
+              ArrayNode list = view.putArray("versions");
+              for (RuleSetVersion version : versions) {
+                list.add(Json.MAPPER.valueToTree(version));
+                if (version.active()) {
+                  view.put("active", version.version());
+                }
+              }
+              Views.send(ctx, 200, view);
+            })
+        .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  /** Server-Sent Events: one {@code escalation} event per change, until the client leaves. */
+  void events(RoutingContext ctx) {
+    if (!allowed(ctx, Role.VIEWER)) {
+      return;
+    }
+    HttpServerResponse response =
+        ctx.response()
+            .setChunked(true)
+            .putHeader("content-type", "text/event-stream")
+            .putHeader("cache-control", "no-cache");
+    response.write(": connected\n\n");
+    MessageConsumer<EscalationChanged> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                Bus.EXECUTE_ESCALATIONS,
+                message -> {
+                  EscalationChanged changed = message.body();
+                  ObjectNode event = Json.MAPPER.valueToTree(changed.escalation());
+                  event.set("decision", Json.MAPPER.valueToTree(changed.decision()));
+                  response.write("event: escalation\ndata: " + Json.write(event) + "\n\n");
+                });
+    long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> response.write(": keep-alive\n\n"));
+    response.closeHandler(
+        closed -> {
+          consumer.unregister();
+          vertx.cancelTimer(keepAlive);
+        });
+  }
+
+  private static boolean allowed(RoutingContext ctx, Role role) {
+    if (Authenticator.of(ctx).isOperatorWith(role)) {
+      return true;
+    }
+    HttpErrors.respond(
+        ctx, 403, "forbidden",
+        "this needs an operator with the " + role.name().toLowerCase(Locale.ROOT) + " role");
+    return false;
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback) {
+    String value = ctx.queryParams().get(name);
+    return value == null ? fallback : Integer.parseInt(value);
+  }
+}

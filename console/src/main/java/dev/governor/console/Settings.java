@@ -1,0 +1,109 @@
+package dev.governor.console;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting of Governor, read once at start: defaults, then a JSON file (the path in {@code
+ * GOVERNOR_CONFIG}, keys as in {@link #DEFAULTS}), then environment variables ({@code
+ * GOVERNOR_} and the key in upper snake case: {@code httpPort} is {@code GOVERNOR_HTTP_PORT}).
+ */
+public record Settings(JsonObject values) {
+
+  /** Each setting with its default; the README documents them all. */
+  public static final Map<String, Object> DEFAULTS = defaults();
+
+  private static Map<String, Object> defaults() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("httpHost", "127.0.0.1");
+    d.put("httpPort", 8080);
+    d.put("dataDir", "data");
+    d.put("adminToken", "");
+    d.put("escalationTimeoutSeconds", 900L);
+    d.put("escalationSweepMillis", 1000L);
+    d.put("maxBodyBytes", 262_144L);
+    d.put("maxStepsPerPlan", 100);
+    d.put("maxWaitSeconds", 60);
+    d.put("reviewTimeoutSeconds", 30);
+    return d;
+  }
+
+  public static Settings load(Map<String, String> environment) {
+    JsonObject values = new JsonObject(new LinkedHashMap<>(DEFAULTS));
+    String file = environment.get("GOVERNOR_CONFIG");
+    if (file != null && !file.isBlank()) {
+      JsonObject fromFile;
+      try {
+        fromFile = new JsonObject(Files.readString(Path.of(file)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the configuration file " + file, e);
+      }
+      for (String key : fromFile.fieldNames()) {
+        if (!DEFAULTS.containsKey(key)) {
+          throw new IllegalArgumentException(
+              "unknown setting \"" + key + "\" in " + file + "; known: " + DEFAULTS.keySet());
+        }
+        values.put(key, coerce(key, String.valueOf(fromFile.getValue(key))));
+      }
+    }
+    for (String key : DEFAULTS.keySet()) {
+      String value = environment.get(environmentName(key));
+      if (value != null && !value.isBlank()) {
+        values.put(key, coerce(key, value.strip()));
+      }
+    }
+    return new Settings(values);
+  }
+
+  public static String environmentName(String key) {
+    return "GOVERNOR_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+
+  public Settings with(String key, Object value) {
+    if (!DEFAULTS.containsKey(key)) {
+      throw new IllegalArgumentException("unknown setting " + key);
+    }
+    return new Settings(values.copy().put(key, value));
+  }
+
+  public String httpHost() {
+    return values.getString("httpHost");
+  }
+
+  public int httpPort() {
+    return values.getInteger("httpPort");
+  }
+
+  public Path dataDir() {
+    return Path.of(values.getString("dataDir"));
+  }
+
+  /** The configured admin token, or null when Governor should generate one on first start. */
+  public String adminToken() {
+    String token = values.getString("adminToken");
+    return token == null || token.isBlank() ? null : token;
+  }
+
+  private static Object coerce(String key, String value) {
+    Object def = DEFAULTS.get(key);
+    try {
+      if (def instanceof Integer) {
+        return Integer.parseInt(value);
+      }
+      if (def instanceof Long) {
+        return Long.parseLong(value);
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "setting " + key + " (" + environmentName(key) + ") must be a whole number, not \""
+              + value + "\"");
+    }
+    return value;
+  }
+}
