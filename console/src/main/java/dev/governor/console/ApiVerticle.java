@@ -20,6 +20,8 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;
@@ -172,15 +174,22 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private static String errorCode(ValidatorException invalid) {
-    return switch (invalid.type()) {
-      case MISSING_REQUIRED_PARAMETER -> "missing_field";
-      case UNSUPPORTED_VALUE_FORMAT -> "malformed_json";
-      default -> "invalid_request";
-    };
+    if (invalid.type() == ValidatorErrorType.ILLEGAL_VALUE) {
+      return "malformed_json";
+    }
+    if (invalid.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER
+        || (invalid instanceof SchemaValidationException schema
+            && schema.getOutputUnit() != null
+            && schema.getOutputUnit().getErrors() != null
+            && schema.getOutputUnit().getErrors().stream()
+                .anyMatch(e -> e.getKeywordLocation() != null && e.getKeywordLocation().endsWith("/required")))) {
+      return "missing_field";
+    }
+    return "invalid_request";
   }
 
   private static String describe(ValidatorException invalid) {
-    if (invalid instanceof io.vertx.openapi.validation.SchemaValidationException schema
+    if (invalid instanceof SchemaValidationException schema
         && schema.getOutputUnit() != null
         && schema.getOutputUnit().getErrors() != null
         && !schema.getOutputUnit().getErrors().isEmpty()) {

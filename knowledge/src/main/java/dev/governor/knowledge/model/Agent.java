@@ -1,6 +1,7 @@
 package dev.governor.knowledge.model;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,7 @@ public record Agent(
     grants = List.copyOf(grants);
     budgets = budgets == null ? Budgets.NONE : budgets;
     labels = labels == null ? Map.of() : Map.copyOf(labels);
-    Objects.requireNonNull(registeredAt, "registeredAt");
+    // Stored to the millisecond; an agent read back must equal the one registered.
+    registeredAt = Objects.requireNonNull(registeredAt, "registeredAt").truncatedTo(ChronoUnit.MILLIS);
   }
 }
