@@ -116,8 +116,8 @@ final class AgentApi {
                 body.steps()))
         .onFailure(
             failure -> {
-              waiters.failed(planId, "refused");
               HttpErrors.respond(ctx, Problem.of(failure));
+              waiters.cancel(planId, decided);
             });
     decided
         .onSuccess(decision -> Views.send(ctx, 200, decision))
