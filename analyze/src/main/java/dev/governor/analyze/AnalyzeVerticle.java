@@ -3,14 +3,19 @@ package dev.governor.analyze;
 import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
+import dev.governor.knowledge.bus.BusFailure;
 import dev.governor.knowledge.bus.Messages.PlanReceived;
+import dev.governor.knowledge.bus.Messages.RuleSetActivated;
+import dev.governor.knowledge.bus.Messages.RuleSetActivation;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.Severity;
 import dev.governor.knowledge.model.Verdict;
+import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
 import dev.governor.rules.DefaultLibrary;
+import dev.governor.rules.RuleCompilationException;
 import dev.governor.rules.RuleCompiler;
 import dev.governor.rules.RuleEngine;
 import io.vertx.core.Future;
@@ -54,7 +59,12 @@ public final class AnalyzeVerticle extends VerticleBase {
             ready -> {
               engine = ready;
               LOG.info("Analyzing with rule set version {}", ready.activeVersion());
-              return vertx.eventBus().consumer(Bus.MONITOR_PLANS, this::analyze).completion();
+              return Future.all(
+                  vertx.eventBus().consumer(Bus.MONITOR_PLANS, this::analyze).completion(),
+                  vertx
+                      .eventBus()
+                      .consumer(Bus.ANALYZE_ACTIVATE_RULE_SET, this::activate)
+                      .completion());
             });
   }
 
@@ -78,6 +88,50 @@ public final class AnalyzeVerticle extends VerticleBase {
                             s.createRuleSet(
                                 DefaultLibrary.files(), "the default library", true, "governor",
                                 clock.instant())));
+  }
+
+  /**
+   * Builds the version completely off the event loop, records it as active, and only then swaps
+   * it in: reviews keep running on the previous version until the new one is whole.
+   */
+  private void activate(Message<RuleSetActivation> request) {
+    int version = request.body().version();
+    knowledge
+        .read(s -> s.ruleSet(version))
+        .compose(
+            found ->
+                found.isPresent()
+                    ? vertx.executeBlocking(
+                        () -> RuleCompiler.compile(version, found.get().files()), false)
+                    : Future.failedFuture(
+                        new KnowledgeException(
+                            KnowledgeException.Kind.NOT_FOUND, "no rule-set version " + version)))
+        .compose(
+            compiled ->
+                knowledge
+                    .write(s -> s.activateRuleSet(version, request.body().actor(), clock.instant()))
+                    .map(activated -> compiled))
+        .onSuccess(
+            compiled -> {
+              engine.activate(compiled);
+              LOG.info("Analyzing with rule set version {}", version);
+              request.reply(new RuleSetActivated(version));
+            })
+        .onFailure(failure -> failActivation(request, version, failure));
+  }
+
+  private static void failActivation(Message<?> request, int version, Throwable failure) {
+    if (failure instanceof KnowledgeException missing
+        && missing.kind() == KnowledgeException.Kind.NOT_FOUND) {
+      request.fail(BusFailure.NOT_FOUND.code(), "unknown_rule_set: " + missing.getMessage());
+    } else if (failure instanceof RuleCompilationException invalid) {
+      request.fail(
+          BusFailure.INVALID.code(),
+          "invalid_rule_set: version " + version + " does not compile: " + invalid.getMessage());
+    } else {
+      LOG.error("Could not activate rule-set version {}", version, failure);
+      request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
+    }
   }
 
   private void analyze(Message<PlanReceived> message) {

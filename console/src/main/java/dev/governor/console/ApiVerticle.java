@@ -24,6 +24,7 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +39,12 @@ public final class ApiVerticle extends VerticleBase {
   static final String OPENAPI = "openapi.json";
 
   private final KnowledgeStore store;
+  private final Clock clock;
   private HttpServer server;
 
-  public ApiVerticle(KnowledgeStore store) {
+  public ApiVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
+    this.clock = clock;
   }
 
   @Override
@@ -62,6 +65,7 @@ public final class ApiVerticle extends VerticleBase {
             config().getInteger("reviewTimeoutSeconds", 30) * 1000L,
             config().getInteger("maxWaitSeconds", 60));
     OperatorApi operators = new OperatorApi(vertx, knowledge);
+    RuleSetApi ruleSets = new RuleSetApi(vertx, knowledge, clock);
     Authenticator authenticator =
         new Authenticator(knowledge, blankToNull(config().getString("adminToken")));
     long bodyLimit = config().getLong("maxBodyBytes", 262_144L);
@@ -81,7 +85,11 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "resolveEscalation", operators::resolveEscalation);
               on(builder, "listAudit", operators::listAudit);
               on(builder, "verifyAudit", operators::verifyAudit);
-              on(builder, "listRuleSets", operators::listRuleSets);
+              on(builder, "listRuleSets", ruleSets::list);
+              on(builder, "getRuleSet", ruleSets::get);
+              on(builder, "validateRuleSet", ruleSets::validate);
+              on(builder, "createRuleSet", ruleSets::create);
+              on(builder, "activateRuleSet", ruleSets::activate);
               on(builder, "events", operators::events);
               on(builder, "whoami", operators::whoami);
               Router router = builder.createRouter();

@@ -71,7 +71,7 @@ public final class Governor implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     JsonObject config = settings.values();
     DeploymentOptions options = new DeploymentOptions().setConfig(config);
-    ApiVerticle api = new ApiVerticle(store);
+    ApiVerticle api = new ApiVerticle(store, clock);
     try {
       Future.succeededFuture()
           .compose(v -> vertx.deployVerticle(new ExecuteVerticle(store, clock), options))

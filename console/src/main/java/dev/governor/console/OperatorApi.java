@@ -11,7 +11,6 @@ import dev.governor.knowledge.bus.Messages.EscalationChanged;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.model.EscalationDetail;
 import dev.governor.knowledge.model.Role;
-import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeStore;
 import dev.governor.knowledge.store.KnowledgeStore.EscalationFilter;
@@ -137,27 +136,6 @@ final class OperatorApi {
         .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
   }
 
-  void listRuleSets(RoutingContext ctx) {
-    if (!allowed(ctx, Role.VIEWER)) {
-      return;
-    }
-    knowledge
-        .read(KnowledgeStore::ruleSets)
-        .onSuccess(
-            versions -> {
-              ObjectNode view = Json.MAPPER.createObjectNode();
-              ArrayNode list = view.putArray("versions");
-              for (RuleSetVersion version : versions) {
-                list.add(Json.MAPPER.valueToTree(version));
-                if (version.active()) {
-                  view.put("active", version.version());
-                }
-              }
-              Views.send(ctx, 200, view);
-            })
-        .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
-  }
-
   /** Server-Sent Events: one {@code escalation} event per change, until the client leaves. */
   void events(RoutingContext ctx) {
     if (!allowed(ctx, Role.VIEWER)) {
@@ -188,7 +166,7 @@ final class OperatorApi {
         });
   }
 
-  private static boolean allowed(RoutingContext ctx, Role role) {
+  static boolean allowed(RoutingContext ctx, Role role) {
     if (Authenticator.of(ctx).isOperatorWith(role)) {
       return true;
     }

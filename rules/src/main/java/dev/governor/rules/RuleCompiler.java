@@ -25,6 +25,8 @@ public final class RuleCompiler {
       Pattern.compile("^\\s*package\\s+([\\w.]+)", Pattern.MULTILINE);
   private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl");
   private static final AtomicLong BUILDS = new AtomicLong();
+  // Drools adds this after every syntax error; the syntax error already says what is wrong.
+  private static final String PARSER_FOLLOW_UP = "Parser returned a null Package";
 
   private RuleCompiler() {}
 
@@ -51,6 +53,9 @@ public final class RuleCompiler {
     files.forEach((name, text) -> fileSystem.write(RESOURCES + folderOf(text) + name, text));
     KieBuilder builder = services.newKieBuilder(fileSystem).buildAll();
     for (Message message : builder.getResults().getMessages(Message.Level.ERROR)) {
+      if (message.getText().contains(PARSER_FOLLOW_UP)) {
+        continue;
+      }
       errors.add(
           new RuleError(
               fileName(message.getPath()), message.getLine(), message.getColumn(),

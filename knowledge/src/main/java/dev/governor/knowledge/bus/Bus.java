@@ -31,6 +31,12 @@ public final class Bus {
   /** Published {@link Messages.PlanAnalyzed}: a plan with every finding the rules produced. */
   public static final String ANALYZE_FINDINGS = "governor.analyze.findings";
 
+  /**
+   * Request {@link Messages.RuleSetActivation}; reply {@link Messages.RuleSetActivated} once the
+   * version is compiled, recorded as active and swapped in.
+   */
+  public static final String ANALYZE_ACTIVATE_RULE_SET = "governor.analyze.ruleset.activate";
+
   // ---- Plan: findings into decisions ----
 
   /** Published {@link Messages.DecisionProposed}: the combined decision, not yet recorded. */

@@ -73,6 +73,12 @@ public final class Messages {
   /** What happened to an escalation. */
   public record EscalationChanged(Escalation escalation, Decision decision) {}
 
+  /** An author asks to make a stored rule-set version the active one. */
+  public record RuleSetActivation(int version, String actor) {}
+
+  /** The version now deciding reviews. */
+  public record RuleSetActivated(int version) {}
+
   /** Every message type, for codec registration. */
   static final List<Class<? extends Record>> ALL =
       List.of(
@@ -86,5 +92,7 @@ public final class Messages {
           DecisionRecorded.class,
           ReviewFailed.class,
           EscalationAnswer.class,
-          EscalationChanged.class);
+          EscalationChanged.class,
+          RuleSetActivation.class,
+          RuleSetActivated.class);
 }

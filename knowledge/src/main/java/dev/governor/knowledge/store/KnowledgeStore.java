@@ -303,6 +303,40 @@ public final class KnowledgeStore implements AutoCloseable {
         });
   }
 
+  /** Makes an existing rule-set version the active one. */
+  public CompletableFuture<RuleSetVersion> activateRuleSet(int version, String actor, Instant at) {
+    return writer.submit(
+        tx -> {
+          RuleSetVersion found =
+              findRuleSet(tx.connection(), version)
+                  .orElseThrow(
+                      () ->
+                          new KnowledgeException(
+                              KnowledgeException.Kind.NOT_FOUND, "no rule-set version " + version));
+          try (Statement statement = tx.connection().createStatement()) {
+            statement.executeUpdate("UPDATE rule_sets SET active = FALSE WHERE active");
+            statement.executeUpdate("UPDATE rule_sets SET active = TRUE WHERE version = " + version);
+          }
+          tx.audit(
+              at, "ruleset.activated", actor, "ruleset:" + version,
+              Json.write(Map.of("version", version)));
+          return new RuleSetVersion(version, found.files(), found.comment(), found.createdAt(), true);
+        });
+  }
+
+  /** Records a rule set that was refused, so the attempt is in the audit log. */
+  public CompletableFuture<Long> recordRejectedRuleSet(
+      Map<String, String> files, Object errors, String actor, Instant at) {
+    return writer.submit(
+        tx -> {
+          Map<String, Object> payload = new LinkedHashMap<>();
+          payload.put("files", new java.util.TreeMap<>(files));
+          payload.put("errors", errors);
+          return tx.audit(at, "ruleset.rejected", actor, "ruleset:rejected", Json.write(payload))
+              .seq();
+        });
+  }
+
   /** Creates an operator with a token, unless one of that name exists; true if created. */
   public CompletableFuture<Boolean> ensureOperator(
       String name, Set<Role> roles, String tokenHash, Instant at) {
@@ -562,6 +596,14 @@ public final class KnowledgeStore implements AutoCloseable {
     return queryOne("SELECT * FROM rule_sets WHERE active", KnowledgeStore::ruleSet);
   }
 
+  public Optional<RuleSetVersion> ruleSet(int version) {
+    try (Connection connection = readers.getConnection()) {
+      return findRuleSet(connection, version);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
   public List<RuleSetVersion> ruleSets() {
     try (Connection connection = readers.getConnection();
         Statement select = connection.createStatement();
@@ -666,6 +708,17 @@ public final class KnowledgeStore implements AutoCloseable {
         return rows.next()
             ? Optional.of(Json.read(rows.getString(1), Decision.class))
             : Optional.empty();
+      }
+    }
+  }
+
+  private static Optional<RuleSetVersion> findRuleSet(Connection connection, int version)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT * FROM rule_sets WHERE version = ?")) {
+      select.setInt(1, version);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(ruleSet(rows)) : Optional.empty();
       }
     }
   }
