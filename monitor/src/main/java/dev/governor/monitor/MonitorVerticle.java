@@ -4,6 +4,7 @@ import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.Secrets;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.BusFailure;
+import dev.governor.knowledge.bus.Messages.AgentJoined;
 import dev.governor.knowledge.bus.Messages.AgentRegistered;
 import dev.governor.knowledge.bus.Messages.AgentRegistration;
 import dev.governor.knowledge.bus.Messages.PlanAccepted;
@@ -82,8 +83,13 @@ public final class MonitorVerticle extends VerticleBase {
     knowledge
         .write(s -> s.registerAgent(agent, Secrets.tokenHash(token), registration.actor()))
         .onSuccess(
-            registered ->
-                request.reply(new AgentRegistered(registered.agent(), token, registered.auditSeq())))
+            registered -> {
+              request.reply(new AgentRegistered(registered.agent(), token, registered.auditSeq()));
+              vertx
+                  .eventBus()
+                  .publish(
+                      Bus.MONITOR_AGENTS, new AgentJoined(registered.agent(), registered.auditSeq()));
+            })
         .onFailure(
             failure -> {
               LOG.error("Could not record the registration of agent {}", agent.name(), failure);

@@ -23,6 +23,9 @@ public final class Bus {
    */
   public static final String MONITOR_SUBMIT_PLAN = "governor.monitor.plan.submit";
 
+  /** Published {@link Messages.AgentJoined}: an agent was registered (its token is not in it). */
+  public static final String MONITOR_AGENTS = "governor.monitor.agents";
+
   /** Published {@link Messages.PlanReceived}: a valid plan, with its agent, to analyze. */
   public static final String MONITOR_PLANS = "governor.monitor.plans";
 

@@ -33,6 +33,9 @@ public final class Messages {
   /** The registered agent and its secret token, which exists nowhere else. */
   public record AgentRegistered(Agent agent, String token, long auditSeq) {}
 
+  /** A registered agent, as announced to anyone listening. */
+  public record AgentJoined(Agent agent, long auditSeq) {}
+
   /** An authenticated agent sends a plan for review; {@code planId} is assigned by the sender. */
   public record PlanSubmission(
       String planId,
@@ -84,6 +87,7 @@ public final class Messages {
       List.of(
           AgentRegistration.class,
           AgentRegistered.class,
+          AgentJoined.class,
           PlanSubmission.class,
           PlanAccepted.class,
           PlanReceived.class,

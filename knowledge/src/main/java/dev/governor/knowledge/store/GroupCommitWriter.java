@@ -127,7 +127,14 @@ final class GroupCommitWriter implements AutoCloseable {
         batch.clear();
       }
     }
-    fail(new ArrayList<>(queue), new KnowledgeException(KnowledgeException.Kind.UNAVAILABLE, "the store closed"));
+    fail(
+        new ArrayList<>(queue),
+        new KnowledgeException(KnowledgeException.Kind.UNAVAILABLE, "the store closed"));
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("Closing the writer's connection failed", e);
+    }
   }
 
   private void apply(List<Pending<?>> batch) {

@@ -1,0 +1,108 @@
+package dev.governor.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.governor.analyze.AnalyzeVerticle;
+import dev.governor.execute.ExecuteVerticle;
+import dev.governor.knowledge.bus.Bus;
+import dev.governor.knowledge.bus.Messages.AgentRegistered;
+import dev.governor.knowledge.bus.Messages.AgentRegistration;
+import dev.governor.knowledge.bus.Messages.DecisionProposed;
+import dev.governor.knowledge.bus.Messages.DecisionRecorded;
+import dev.governor.knowledge.bus.Messages.EscalationChanged;
+import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
+import dev.governor.knowledge.bus.Messages.PlanReceived;
+import dev.governor.knowledge.bus.Messages.PlanSubmission;
+import dev.governor.knowledge.bus.RecordCodec;
+import dev.governor.knowledge.model.Step;
+import dev.governor.knowledge.model.Verdict;
+import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.monitor.MonitorVerticle;
+import dev.governor.plan.PlanVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The four stages on the real bus, without HTTP: each publishes what it produced, in order. */
+@ExtendWith(VertxExtension.class)
+class LoopTest {
+
+  @TempDir Path dataDir;
+  KnowledgeStore store;
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext context) {
+    store = KnowledgeStore.openH2(dataDir);
+    Clock clock = Clock.systemUTC();
+    RecordCodec.registerAll(vertx);
+    vertx
+        .deployVerticle(new ExecuteVerticle(store, clock))
+        .compose(id -> vertx.deployVerticle(new PlanVerticle(clock)))
+        .compose(id -> vertx.deployVerticle(new AnalyzeVerticle(store, clock)))
+        .compose(id -> vertx.deployVerticle(new MonitorVerticle(store, clock)))
+        .onComplete(context.succeedingThenComplete());
+  }
+
+  @AfterEach
+  void close(Vertx vertx) throws Exception {
+    vertx.close().await(30, TimeUnit.SECONDS);
+    store.close();
+  }
+
+  @Test
+  @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
+  @DisplayName("A plan goes Monitor → Analyze → Plan → Execute, each stage announcing its product")
+  void planGoesRoundTheLoop(Vertx vertx, VertxTestContext context) {
+    EventBus bus = vertx.eventBus();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Checkpoint stages = context.checkpoint(5);
+    bus.<PlanReceived>consumer(Bus.MONITOR_PLANS, m -> { seen.add("monitor"); stages.flag(); });
+    bus.<PlanAnalyzed>consumer(
+        Bus.ANALYZE_FINDINGS,
+        m -> context.verify(() -> {
+          seen.add("analyze");
+          assertThat(m.body().findings()).isNotEmpty();
+          stages.flag();
+        }));
+    bus.<DecisionProposed>consumer(Bus.PLAN_DECISIONS, m -> { seen.add("plan"); stages.flag(); });
+    bus.<EscalationChanged>consumer(Bus.EXECUTE_ESCALATIONS, m -> { seen.add("escalation"); stages.flag(); });
+    bus.<DecisionRecorded>consumer(
+        Bus.EXECUTE_DECISIONS,
+        m -> context.verify(() -> {
+          seen.add("execute");
+          assertThat(m.body().decision().verdict()).isEqualTo(Verdict.ESCALATED);
+          assertThat(m.body().decision().auditSeq()).isPositive();
+          assertThat(store.decision(m.body().decision().planId())).isPresent();
+          assertThat(seen).containsExactly("monitor", "analyze", "plan", "execute");
+          stages.flag();
+        }));
+
+    bus.<AgentRegistered>request(
+            Bus.MONITOR_REGISTER_AGENT,
+            new AgentRegistration("coder", "team", "staging", List.of("env.*:**"), null, Map.of(), "operator:test"))
+        .compose(
+            registered ->
+                bus.request(
+                    Bus.MONITOR_SUBMIT_PLAN,
+                    new PlanSubmission(
+                        UUID.randomUUID().toString(), registered.body().agent(), null, null, "reset",
+                        List.of(new Step("s1", "env.delete", "env:staging", "recreate it", List.of("user"), List.of(), Map.of())))))
+        .onFailure(context::failNow);
+  }
+}
