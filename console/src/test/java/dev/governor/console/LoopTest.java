@@ -69,6 +69,11 @@ class LoopTest {
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
   @DisplayName("A plan goes Monitor → Analyze → Plan → Execute, each stage announcing its product")
   void planGoesRoundTheLoop(Vertx vertx, VertxTestContext context) {
+    // All observers on one context, so they see the publications in the order they happened.
+    vertx.getOrCreateContext().runOnContext(v -> observeAndSubmit(vertx, context));
+  }
+
+  private void observeAndSubmit(Vertx vertx, VertxTestContext context) {
     EventBus bus = vertx.eventBus();
     List<String> seen = new CopyOnWriteArrayList<>();
     Checkpoint stages = context.checkpoint(5);

@@ -62,7 +62,7 @@ class ReviewLoopTest {
     assertThat(denied.status()).isEqualTo(200);
     assertThat(denied.json().getString("verdict")).isEqualTo("DENIED");
     assertThat(denied.json().getJsonArray("findings").stream().map(f -> ((JsonObject) f).getString("rule")))
-        .contains("Destroying an environment is denied in production");
+        .contains("Destroying an environment, database or configuration is denied in production");
     assertThat(escalated.json().getString("verdict")).isEqualTo("ESCALATED");
     assertThat(escalated.json().getString("escalationId")).isNotBlank();
     assertThat(escalated.json().getInteger("ruleSetVersion")).isEqualTo(1);

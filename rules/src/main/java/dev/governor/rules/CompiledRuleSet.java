@@ -23,7 +23,11 @@ public final class CompiledRuleSet implements AutoCloseable {
 
   private static final String FINDINGS = "findings";
   private static final Comparator<Finding> ORDER =
-      Comparator.comparing(Finding::verdict).reversed().thenComparing(Finding::rule);
+      Comparator.comparing(Finding::verdict)
+          .reversed()
+          .thenComparing(Finding::rule)
+          .thenComparing(Finding::stepId, Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparing(Finding::message);
 
   private final int version;
   private final KieContainer container;
@@ -39,7 +43,7 @@ public final class CompiledRuleSet implements AutoCloseable {
     return version;
   }
 
-  /** Every finding the rules produce for this plan, strongest verdict first. */
+  /** Every finding the rules produce for this plan, in a stable order: strongest verdict first. */
   public List<Finding> evaluate(Agent agent, Plan plan) {
     List<Command<?>> commands =
         List.of(

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class DefaultLibrary {
 
   private static final String FOLDER = "/dev/governor/rules/library/";
-  private static final String[] FILES = {"environment.drl", "grants.drl", "reads.drl"};
+  private static final String[] FILES = {"destruction.drl", "grants.drl", "provenance.drl", "budgets.drl", "reads.drl"};
 
   private DefaultLibrary() {}
 

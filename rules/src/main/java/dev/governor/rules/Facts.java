@@ -16,7 +16,8 @@ public final class Facts {
     facts.add(
         new dev.governor.rules.model.Agent(
             agent.id(), agent.name(), agent.owner(), agent.environment().wireName(),
-            agent.grants(), agent.labels()));
+            agent.grants(), agent.labels(), agent.budgets().maxStepsPerPlan(),
+            agent.budgets().maxActionDepth()));
     facts.add(
         new dev.governor.rules.model.Plan(
             plan.id(), plan.agentId(), plan.taskId(), plan.goal(), plan.steps().size()));

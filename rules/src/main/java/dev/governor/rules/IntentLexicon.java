@@ -1,5 +1,6 @@
 package dev.governor.rules;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -7,32 +8,72 @@ import java.util.regex.Pattern;
 
 /**
  * What an intent text speaks of, so that rules catch a destructive plan stated in words even when
- * its action name looks harmless. Matching is case-insensitive and on word boundaries.
+ * its action name looks harmless. Matching is case-insensitive and on word boundaries ({@code
+ * drop} is not {@code drop-down}); past tenses are left out on purpose, because "restore the
+ * deleted rows" describes damage done, not damage intended.
+ *
+ * <p>Signals: {@code destroy} (a destroying verb), {@code catastrophic} (a phrase destructive on
+ * its own: "rm -rf", "force push", "wipe", "tear down", "drop table"), and the resources named:
+ * {@code environment}, {@code database}, {@code configuration}, {@code repository}.
  */
 public final class IntentLexicon {
 
   public static final String DESTROY = "destroy";
+  public static final String CATASTROPHIC = "catastrophic";
   public static final String ENVIRONMENT = "environment";
   public static final String DATABASE = "database";
   public static final String CONFIGURATION = "configuration";
+  public static final String REPOSITORY = "repository";
 
-  private static final Map<String, Pattern> SIGNALS =
-      Map.of(
-          DESTROY,
-          words(
-              "delet(e|es|ed|ing)", "destroy(s|ed|ing)?", "drop(s|ped|ping)?",
-              "re-?creat(e|es|ed|ing)", "tear(s|ing)?\\s+(it\\s+|them\\s+)?down", "tore\\s+down",
-              "teardown", "wip(e|es|ed|ing)", "nuk(e|es|ed|ing)", "purg(e|es|ed|ing)",
-              "truncat(e|es|ed|ing)", "obliterat(e|es|ed|ing)", "eras(e|es|ed|ing)",
-              "decommission(s|ed|ing)?", "rm\\s+-rf", "blow\\s+away", "start\\s+from\\s+scratch"),
-          ENVIRONMENT,
-          words(
-              "env", "envs", "environments?", "prod", "production", "staging", "stage", "sandbox",
-              "clusters?", "stacks?", "infra", "infrastructure", "deployments?", "namespaces?"),
-          DATABASE,
-          words("databases?", "db", "dbs", "tables?", "schemas?", "collections?", "records?"),
-          CONFIGURATION,
-          words("config", "configs", "configuration", "configurations", "settings"));
+  private static final Map<String, Pattern> SIGNALS = new LinkedHashMap<>();
+
+  static {
+    SIGNALS.put(
+        DESTROY,
+        words(
+            "delete", "deletes", "deleting", "destroy", "destroys", "destroying", "drop", "drops",
+            "dropping", "re-?create", "re-?creates", "re-?creating", "rebuild from scratch",
+            "wipe", "wipes", "wiping", "nuke", "nukes", "nuking", "purge", "purges", "purging",
+            "truncate", "truncates", "truncating", "obliterate", "obliterates", "erase", "erases",
+            "erasing", "decommission", "decommissions", "decommissioning", "tear\\s+down",
+            "tears\\s+down", "tearing\\s+down", "tear\\s+(it|them|this|that|everything)\\s+down",
+            "teardown", "blow\\s+away", "get\\s+rid\\s+of", "remove\\s+(all|every|the\\s+whole)",
+            "throw\\s+away", "reset"));
+    SIGNALS.put(
+        CATASTROPHIC,
+        words(
+            "rm\\s+-(rf|fr|r)", "force[-\\s]push(es|ing)?",
+            "push\\s+(--force|-f)", "push\\s+--force-with-lease", "reset\\s+--hard",
+            "wipe", "wipes", "wiping", "wipe\\s+out", "tear\\s+down", "tears\\s+down",
+            "tearing\\s+down", "teardown", "tear\\s+(it|them|this|that|everything)\\s+down",
+            "nuke", "nukes", "nuking",
+            "drop\\s+(the\\s+)?(\\w+\\s+)?(table|tables|database|databases|schema|schemas|collection|collections)",
+            "drop\\s+database", "truncate\\s+(the\\s+)?(\\w+\\s+)?(table|tables)", "delete\\s+everything",
+            "delete\\s+all", "purge\\s+all", "format\\s+(the\\s+)?(disk|drive|volume)", "mkfs",
+            "dd\\s+if=", "destroy\\s+everything", "terraform\\s+destroy",
+            "kubectl\\s+delete\\s+(namespace|ns)"));
+    SIGNALS.put(
+        ENVIRONMENT,
+        words(
+            "env", "envs", "environment", "environments", "prod", "production", "staging",
+            "stage", "sandbox", "cluster", "clusters", "stack", "stacks", "infra",
+            "infrastructure", "deployment", "deployments", "namespace", "namespaces", "servers?",
+            "vpc"));
+    SIGNALS.put(
+        DATABASE,
+        words(
+            "database", "databases", "db", "dbs", "table", "tables", "schema", "schemas",
+            "collection", "collections", "records", "rows", "data", "bucket", "buckets",
+            "backups?"));
+    SIGNALS.put(
+        CONFIGURATION,
+        words("config", "configs", "configuration", "configurations", "settings", "secrets?",
+            "credentials", "dns"));
+    SIGNALS.put(
+        REPOSITORY,
+        words("repo", "repos", "repository", "repositories", "main", "master", "branch",
+            "branches", "history", "commits"));
+  }
 
   private IntentLexicon() {}
 

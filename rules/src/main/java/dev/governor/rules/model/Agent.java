@@ -15,6 +15,8 @@ public final class Agent {
   private final String environment;
   private final List<String> grants;
   private final Map<String, String> labels;
+  private final Integer maxStepsPerPlan;
+  private final Integer maxActionDepth;
 
   public Agent(
       String id,
@@ -22,13 +24,17 @@ public final class Agent {
       String owner,
       String environment,
       List<String> grants,
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      Integer maxStepsPerPlan,
+      Integer maxActionDepth) {
     this.id = id;
     this.name = name;
     this.owner = owner;
     this.environment = environment;
     this.grants = List.copyOf(grants);
     this.labels = Map.copyOf(labels);
+    this.maxStepsPerPlan = maxStepsPerPlan;
+    this.maxActionDepth = maxActionDepth;
   }
 
   public String getId() {
@@ -55,5 +61,15 @@ public final class Agent {
 
   public Map<String, String> getLabels() {
     return labels;
+  }
+
+  /** The agent's steps-per-plan budget, or null for none. */
+  public Integer getMaxStepsPerPlan() {
+    return maxStepsPerPlan;
+  }
+
+  /** The agent's action-depth budget (steps per task), or null for none. */
+  public Integer getMaxActionDepth() {
+    return maxActionDepth;
   }
 }

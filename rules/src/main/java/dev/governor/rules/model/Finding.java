@@ -36,6 +36,11 @@ public final class Finding {
     return new Finding(rule, severity, step.getId(), message, Verdict.ESCALATED);
   }
 
+  /** A finding about the whole plan rather than one step: it applies to every step. */
+  public static Finding denyPlan(String rule, String message) {
+    return new Finding(rule, Severity.CRITICAL, null, message, Verdict.DENIED);
+  }
+
   public static Finding approve(String rule, Step step, String message) {
     return new Finding(rule, Severity.INFO, step.getId(), message, Verdict.APPROVED);
   }

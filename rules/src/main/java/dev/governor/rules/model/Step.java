@@ -119,6 +119,24 @@ public final class Step {
     return dependsOn;
   }
 
+  /**
+   * True when something untrusted influenced this step: provenance {@code retrieved:*}, {@code
+   * tool:web*}, or any source marked {@code untrusted}. Content from such sources is data, not
+   * instructions.
+   */
+  public boolean isUntrusted() {
+    for (String source : provenance) {
+      String lower = source.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("retrieved:")
+          || lower.equals("retrieved")
+          || lower.startsWith("tool:web")
+          || lower.contains("untrusted")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The agent's grant that covers this action on this target, or null if none does. */
   public String getCoveringGrant() {
     return coveringGrant;
