@@ -14,15 +14,19 @@ import dev.governor.knowledge.model.Severity;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.knowledge.model.RuleTestResult;
+import dev.governor.rules.CompiledRuleSet;
 import dev.governor.rules.DefaultLibrary;
 import dev.governor.rules.RuleCompilationException;
 import dev.governor.rules.RuleCompiler;
 import dev.governor.rules.RuleEngine;
+import dev.governor.rules.RuleTests;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +90,8 @@ public final class AnalyzeVerticle extends VerticleBase {
                     : knowledge.write(
                         s ->
                             s.createRuleSet(
-                                DefaultLibrary.files(), "the default library", true, "governor",
+                                DefaultLibrary.files(), DefaultLibrary.tests(),
+                                "the default library", true, "governor",
                                 clock.instant())));
   }
 
@@ -95,22 +100,28 @@ public final class AnalyzeVerticle extends VerticleBase {
    * it in: reviews keep running on the previous version until the new one is whole.
    */
   private void activate(Message<RuleSetActivation> request) {
-    int version = request.body().version();
+    RuleSetActivation activation = request.body();
+    int version = activation.version();
     knowledge
         .read(s -> s.ruleSet(version))
         .compose(
             found ->
                 found.isPresent()
-                    ? vertx.executeBlocking(
-                        () -> RuleCompiler.compile(version, found.get().files()), false)
+                    ? vertx.executeBlocking(() -> compileAndTest(found.get()), false)
                     : Future.failedFuture(
                         new KnowledgeException(
                             KnowledgeException.Kind.NOT_FOUND, "no rule-set version " + version)))
         .compose(
-            compiled ->
-                knowledge
-                    .write(s -> s.activateRuleSet(version, request.body().actor(), clock.instant()))
-                    .map(activated -> compiled))
+            tested -> {
+              List<RuleTestResult> failures =
+                  tested.results().stream().filter(result -> !result.ok()).toList();
+              if (!failures.isEmpty() && !activation.force()) {
+                return Future.failedFuture(new TestsFailed(failures, tested.results().size()));
+              }
+              return knowledge
+                  .write(s -> s.activateRuleSet(version, activation.actor(), failures, clock.instant()))
+                  .map(activated -> tested.rules());
+            })
         .onSuccess(
             compiled -> {
               engine.activate(compiled);
@@ -120,10 +131,31 @@ public final class AnalyzeVerticle extends VerticleBase {
         .onFailure(failure -> failActivation(request, version, failure));
   }
 
+  private record Tested(CompiledRuleSet rules, List<RuleTestResult> results) {}
+
+  private static final class TestsFailed extends RuntimeException {
+    TestsFailed(List<RuleTestResult> failures, int total) {
+      super(
+          failures.size() + " of " + total + " tests failed: "
+              + failures.stream()
+                  .map(f -> "\"" + f.name() + "\" (" + f.message() + ")")
+                  .collect(Collectors.joining("; "))
+              + "; fix them or activate with force=true",
+          null, false, false);
+    }
+  }
+
+  private static Tested compileAndTest(RuleSetVersion version) throws RuleCompilationException {
+    CompiledRuleSet compiled = RuleCompiler.compile(version.version(), version.files());
+    return new Tested(compiled, RuleTests.run(compiled, version.tests()));
+  }
+
   private static void failActivation(Message<?> request, int version, Throwable failure) {
     if (failure instanceof KnowledgeException missing
         && missing.kind() == KnowledgeException.Kind.NOT_FOUND) {
       request.fail(BusFailure.NOT_FOUND.code(), "unknown_rule_set: " + missing.getMessage());
+    } else if (failure instanceof TestsFailed failed) {
+      request.fail(BusFailure.CONFLICT.code(), "tests_failed: " + failed.getMessage());
     } else if (failure instanceof RuleCompilationException invalid) {
       request.fail(
           BusFailure.INVALID.code(),

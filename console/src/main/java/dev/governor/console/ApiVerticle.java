@@ -90,6 +90,7 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "validateRuleSet", ruleSets::validate);
               on(builder, "createRuleSet", ruleSets::create);
               on(builder, "activateRuleSet", ruleSets::activate);
+              on(builder, "backtestRuleSet", ruleSets::backtest);
               on(builder, "events", operators::events);
               on(builder, "whoami", operators::whoami);
               Router router = builder.createRouter();

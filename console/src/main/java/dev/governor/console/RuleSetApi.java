@@ -1,6 +1,5 @@
 package dev.governor.console;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governor.knowledge.Json;
@@ -11,10 +10,15 @@ import dev.governor.knowledge.bus.Messages.RuleSetActivation;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.model.Role;
 import dev.governor.knowledge.model.RuleSetVersion;
+import dev.governor.knowledge.model.RuleTestCase;
+import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.rules.Backtest;
+import dev.governor.rules.CompiledRuleSet;
 import dev.governor.rules.RuleCompilationException;
 import dev.governor.rules.RuleCompiler;
 import dev.governor.rules.RuleError;
+import dev.governor.rules.RuleTests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -28,7 +32,7 @@ import java.util.Map;
  */
 final class RuleSetApi {
 
-  private static final TypeReference<Map<String, String>> FILES = new TypeReference<>() {};
+  private static final int DEFAULT_BACKTEST = 1000;
 
   private final Vertx vertx;
   private final Knowledge knowledge;
@@ -83,9 +87,9 @@ final class RuleSetApi {
     if (!allowed(ctx, Role.AUTHOR)) {
       return;
     }
-    Map<String, String> files = files(ctx);
-    compile(files)
-        .onSuccess(errors -> Views.send(ctx, 200, validation(errors)))
+    Candidate candidate = candidate(ctx);
+    check(candidate)
+        .onSuccess(checked -> Views.send(ctx, 200, validation(checked)))
         .onFailure(failure -> HttpErrors.respond(ctx, 500, "internal_error", failure.getMessage()));
   }
 
@@ -93,25 +97,63 @@ final class RuleSetApi {
     if (!allowed(ctx, Role.AUTHOR)) {
       return;
     }
-    Map<String, String> files = files(ctx);
-    String comment = ctx.body().asJsonObject().getString("comment", "");
+    Candidate candidate = candidate(ctx);
     String actor = Authenticator.of(ctx).actor();
-    compile(files)
+    check(candidate)
         .compose(
-            errors -> {
-              if (!errors.isEmpty()) {
+            checked -> {
+              if (!checked.errors().isEmpty()) {
                 return knowledge
-                    .write(s -> s.recordRejectedRuleSet(files, errors, actor, clock.instant()))
-                    .onSuccess(seq -> Views.send(ctx, 422, validation(errors)))
+                    .write(
+                        s ->
+                            s.recordRejectedRuleSet(
+                                candidate.files(), checked.errors(), actor, clock.instant()))
+                    .onSuccess(seq -> Views.send(ctx, 422, validation(checked)))
                     .mapEmpty();
               }
               return knowledge
-                  .write(s -> s.createRuleSet(files, comment, false, actor, clock.instant()))
+                  .write(
+                      s ->
+                          s.createRuleSet(
+                              candidate.files(), candidate.tests(), candidate.comment(), false,
+                              actor, clock.instant()))
                   .onSuccess(
                       created -> {
+                        ObjectNode view = Json.MAPPER.valueToTree(created);
+                        view.set("testResults", Json.MAPPER.valueToTree(checked.testResults()));
                         ctx.response().putHeader("location", "/api/v1/rulesets/" + created.version());
-                        Views.send(ctx, 201, created);
+                        Views.send(ctx, 201, view);
                       })
+                  .mapEmpty();
+            })
+        .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  /** Replays the last {@code limit} recorded plans through a version; changes nothing. */
+  void backtest(RoutingContext ctx) {
+    if (!allowed(ctx, Role.AUTHOR)) {
+      return;
+    }
+    int version = Integer.parseInt(ctx.pathParam("version"));
+    String limitParam = ctx.queryParams().get("limit");
+    int limit = limitParam == null ? DEFAULT_BACKTEST : Integer.parseInt(limitParam);
+    knowledge
+        .read(s -> s.ruleSet(version))
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                HttpErrors.respond(ctx, 404, "unknown_rule_set", "no rule-set version " + version);
+                return Future.succeededFuture();
+              }
+              return vertx
+                  .executeBlocking(
+                      () -> {
+                        try (CompiledRuleSet rules = RuleCompiler.compile(version, found.get().files())) {
+                          return Backtest.run(rules, knowledge.store().recentReviews(limit));
+                        }
+                      },
+                      false)
+                  .onSuccess(result -> Views.send(ctx, 200, result))
                   .mapEmpty();
             })
         .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
@@ -126,36 +168,50 @@ final class RuleSetApi {
         .eventBus()
         .<RuleSetActivated>request(
             Bus.ANALYZE_ACTIVATE_RULE_SET,
-            new RuleSetActivation(version, Authenticator.of(ctx).actor()))
+            new RuleSetActivation(
+                version, Authenticator.of(ctx).actor(),
+                "true".equals(ctx.queryParams().get("force"))))
         .compose(reply -> knowledge.read(s -> s.ruleSet(reply.body().version())))
         .onSuccess(activated -> Views.send(ctx, 200, activated.orElseThrow()))
         .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
   }
 
-  /** Compiles off the event loop; an empty list means the files compile. */
-  private Future<List<RuleError>> compile(Map<String, String> files) {
+  /** What an author sends: files, tests, a comment. */
+  private record Candidate(Map<String, String> files, List<RuleTestCase> tests, String comment) {}
+
+  /** Compile errors, or, when it compiles, how its tests went. */
+  private record Checked(List<RuleError> errors, List<RuleTestResult> testResults) {}
+
+  /** Compiles and tests off the event loop. */
+  private Future<Checked> check(Candidate candidate) {
     return vertx.executeBlocking(
         () -> {
-          try (var compiled = RuleCompiler.compile(0, files)) {
-            return List.<RuleError>of();
+          try (CompiledRuleSet compiled = RuleCompiler.compile(0, candidate.files())) {
+            return new Checked(List.of(), RuleTests.run(compiled, candidate.tests()));
           } catch (RuleCompilationException invalid) {
-            return invalid.errors();
+            return new Checked(invalid.errors(), List.of());
           }
         },
         false);
   }
 
-  private static ObjectNode validation(List<RuleError> errors) {
+  private static ObjectNode validation(Checked checked) {
     ObjectNode view = Json.MAPPER.createObjectNode();
-    view.put("ok", errors.isEmpty());
-    view.set("errors", Json.MAPPER.valueToTree(errors));
-    view.putArray("testResults");
+    view.put("ok", checked.errors().isEmpty() && RuleTests.allPassed(checked.testResults()));
+    view.set("errors", Json.MAPPER.valueToTree(checked.errors()));
+    view.set("testResults", Json.MAPPER.valueToTree(checked.testResults()));
     return view;
   }
 
-  private static Map<String, String> files(RoutingContext ctx) {
-    return Json.MAPPER.convertValue(ctx.body().asJsonObject().getJsonObject("files").getMap(), FILES);
+  private static Candidate candidate(RoutingContext ctx) {
+    CandidateBody body = Json.read(ctx.body().buffer().getBytes(), CandidateBody.class);
+    return new Candidate(
+        body.files(), body.tests() == null ? List.of() : body.tests(),
+        body.comment() == null ? "" : body.comment());
   }
+
+  private record CandidateBody(
+      Map<String, String> files, List<RuleTestCase> tests, String comment) {}
 
   private static boolean allowed(RoutingContext ctx, Role role) {
     return OperatorApi.allowed(ctx, role);

@@ -7,6 +7,7 @@ import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.Escalation;
 import dev.governor.knowledge.model.EscalationStatus;
+import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

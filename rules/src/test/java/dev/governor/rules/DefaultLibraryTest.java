@@ -7,6 +7,8 @@ import dev.governor.knowledge.model.Budgets;
 import dev.governor.knowledge.model.Environment;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.model.RuleTestCase;
+import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.Verdict;
 import java.time.Instant;
@@ -170,6 +172,28 @@ class DefaultLibraryTest {
             assertThat(f.message()).contains("3 steps").contains("2 steps per plan");
           });
     }
+  }
+
+  @Test
+  @DisplayName("The library's own test cases, shipped with it as version 1, all pass")
+  void shippedTestCasesPass() {
+    List<RuleTestResult> results = RuleTests.run(rules, DefaultLibrary.tests());
+    assertThat(results).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(results).filteredOn(r -> !r.ok()).as("failing cases").isEmpty();
+  }
+
+  @Test
+  @DisplayName("A test case that expects the wrong verdict fails, saying what was expected")
+  void wrongExpectationFails() {
+    RuleTestCase wrong =
+        new RuleTestCase(
+            "reads are denied (wrong)",
+            new RuleTestCase.TestAgent("sandbox", List.of(), null, null),
+            new RuleTestCase.TestPlan("g", List.of(step("fs.read", "/a", ""))),
+            new RuleTestCase.Expectation(Verdict.DENIED, List.of("No such rule")));
+    RuleTestResult result = RuleTests.run(rules, List.of(wrong)).get(0);
+    assertThat(result.ok()).isFalse();
+    assertThat(result.message()).contains("expected DENIED but got APPROVED").contains("No such rule");
   }
 
   private static List<Finding> evaluate(Agent agent, Step step) {

@@ -76,8 +76,11 @@ public final class Messages {
   /** What happened to an escalation. */
   public record EscalationChanged(Escalation escalation, Decision decision) {}
 
-  /** An author asks to make a stored rule-set version the active one. */
-  public record RuleSetActivation(int version, String actor) {}
+  /**
+   * An author asks to make a stored rule-set version the active one; its tests must pass unless
+   * {@code force} is set, and forcing past failures is audited.
+   */
+  public record RuleSetActivation(int version, String actor, boolean force) {}
 
   /** The version now deciding reviews. */
   public record RuleSetActivated(int version) {}

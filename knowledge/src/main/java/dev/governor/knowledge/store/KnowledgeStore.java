@@ -15,6 +15,8 @@ import dev.governor.knowledge.model.Operator;
 import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Role;
 import dev.governor.knowledge.model.RuleSetVersion;
+import dev.governor.knowledge.model.RuleTestCase;
+import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.model.Severity;
 import dev.governor.knowledge.model.Verdict;
 import java.nio.file.Files;
@@ -71,6 +73,7 @@ public final class KnowledgeStore implements AutoCloseable {
 
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<List<RuleTestCase>> TESTS = new TypeReference<>() {};
   private static final int READ_POOL_SIZE = 8;
   private static final int WRITE_QUEUE_CAPACITY = 20_000;
 
@@ -261,7 +264,12 @@ public final class KnowledgeStore implements AutoCloseable {
 
   /** Stores a rule-set version, optionally making it the active one. */
   public CompletableFuture<RuleSetVersion> createRuleSet(
-      Map<String, String> files, String comment, boolean activate, String actor, Instant at) {
+      Map<String, String> files,
+      List<RuleTestCase> tests,
+      String comment,
+      boolean activate,
+      String actor,
+      Instant at) {
     return writer.submit(
         tx -> {
           int version;
@@ -279,20 +287,22 @@ public final class KnowledgeStore implements AutoCloseable {
           try (PreparedStatement insert =
               tx.connection()
                   .prepareStatement(
-                      "INSERT INTO rule_sets (version, files, comment, created_at, active)"
-                          + " VALUES (?, ?, ?, ?, ?)")) {
+                      "INSERT INTO rule_sets (version, files, tests, comment, created_at, active)"
+                          + " VALUES (?, ?, ?, ?, ?, ?)")) {
             insert.setInt(1, version);
             insert.setString(2, Json.write(new java.util.TreeMap<>(files)));
-            insert.setString(3, comment);
-            insert.setLong(4, at.toEpochMilli());
-            insert.setBoolean(5, activate);
+            insert.setString(3, Json.write(tests));
+            insert.setString(4, comment);
+            insert.setLong(5, at.toEpochMilli());
+            insert.setBoolean(6, activate);
             insert.executeUpdate();
           }
-          RuleSetVersion created = new RuleSetVersion(version, files, comment, at, activate);
+          RuleSetVersion created = new RuleSetVersion(version, files, tests, comment, at, activate);
           Map<String, Object> payload = new LinkedHashMap<>();
           payload.put("version", version);
           payload.put("comment", comment);
           payload.put("files", new java.util.TreeMap<>(files));
+          payload.put("tests", tests);
           tx.audit(at, "ruleset.created", actor, "ruleset:" + version, Json.write(payload));
           if (activate) {
             tx.audit(
@@ -304,7 +314,8 @@ public final class KnowledgeStore implements AutoCloseable {
   }
 
   /** Makes an existing rule-set version the active one. */
-  public CompletableFuture<RuleSetVersion> activateRuleSet(int version, String actor, Instant at) {
+  public CompletableFuture<RuleSetVersion> activateRuleSet(
+      int version, String actor, List<RuleTestResult> forcedPastFailures, Instant at) {
     return writer.submit(
         tx -> {
           RuleSetVersion found =
@@ -317,10 +328,15 @@ public final class KnowledgeStore implements AutoCloseable {
             statement.executeUpdate("UPDATE rule_sets SET active = FALSE WHERE active");
             statement.executeUpdate("UPDATE rule_sets SET active = TRUE WHERE version = " + version);
           }
-          tx.audit(
-              at, "ruleset.activated", actor, "ruleset:" + version,
-              Json.write(Map.of("version", version)));
-          return new RuleSetVersion(version, found.files(), found.comment(), found.createdAt(), true);
+          Map<String, Object> payload = new LinkedHashMap<>();
+          payload.put("version", version);
+          if (!forcedPastFailures.isEmpty()) {
+            payload.put("forced", true);
+            payload.put("failedTests", forcedPastFailures);
+          }
+          tx.audit(at, "ruleset.activated", actor, "ruleset:" + version, Json.write(payload));
+          return new RuleSetVersion(
+              version, found.files(), found.tests(), found.comment(), found.createdAt(), true);
         });
   }
 
@@ -424,7 +440,8 @@ public final class KnowledgeStore implements AutoCloseable {
     try (PreparedStatement insert =
         connection.prepareStatement(
             "INSERT INTO decisions (plan_id, agent_id, verdict, body, rule_set_version,"
-                + " decided_by, audit_seq, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " decided_by, audit_seq, decided_at, rules_verdict)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, decision.planId());
       insert.setString(2, decision.agentId());
       insert.setString(3, decision.verdict().name());
@@ -433,6 +450,7 @@ public final class KnowledgeStore implements AutoCloseable {
       insert.setString(6, decision.decidedBy());
       insert.setLong(7, decision.auditSeq());
       insert.setLong(8, decision.decidedAt().toEpochMilli());
+      insert.setString(9, decision.verdict().name());
       insert.executeUpdate();
     }
   }
@@ -563,6 +581,36 @@ public final class KnowledgeStore implements AutoCloseable {
         }
       }
       return entries;
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** A recorded review: the plan, its agent, the decision, and the verdict the rules gave. */
+  public record ReviewRecord(Plan plan, Agent agent, Decision decision, Verdict rulesVerdict) {}
+
+  /** The last {@code limit} recorded reviews, newest first. */
+  public List<ReviewRecord> recentReviews(int limit) {
+    String sql =
+        "SELECT p.body AS plan, d.body AS decision, d.rules_verdict FROM decisions d"
+            + " JOIN plans p ON p.id = d.plan_id ORDER BY p.received_at DESC, p.id LIMIT ?";
+    try (Connection connection = readers.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setInt(1, limit);
+      List<ReviewRecord> reviews = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          Plan plan = Json.read(rows.getString("plan"), Plan.class);
+          Agent agent = agent(plan.agentId()).orElse(null);
+          if (agent != null) {
+            reviews.add(
+                new ReviewRecord(
+                    plan, agent, Json.read(rows.getString("decision"), Decision.class),
+                    Verdict.valueOf(rows.getString("rules_verdict"))));
+          }
+        }
+      }
+      return reviews;
     } catch (SQLException e) {
       throw unavailable(e);
     }
@@ -777,6 +825,7 @@ public final class KnowledgeStore implements AutoCloseable {
     return new RuleSetVersion(
         rows.getInt("version"),
         Json.read(rows.getString("files"), STRING_MAP),
+        Json.read(rows.getString("tests"), TESTS),
         rows.getString("comment"),
         Instant.ofEpochMilli(rows.getLong("created_at")),
         rows.getBoolean("active"));

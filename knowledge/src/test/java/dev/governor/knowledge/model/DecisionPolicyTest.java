@@ -1,14 +1,7 @@
-package dev.governor.plan;
+package dev.governor.knowledge.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.governor.knowledge.model.Decision;
-import dev.governor.knowledge.model.Finding;
-import dev.governor.knowledge.model.Plan;
-import dev.governor.knowledge.model.Severity;
-import dev.governor.knowledge.model.Step;
-import dev.governor.knowledge.model.StepVerdict;
-import dev.governor.knowledge.model.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

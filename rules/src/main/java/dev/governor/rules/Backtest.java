@@ -1,0 +1,60 @@
+package dev.governor.rules;
+
+import dev.governor.knowledge.model.Decision;
+import dev.governor.knowledge.model.DecisionPolicy;
+import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.Verdict;
+import dev.governor.knowledge.store.KnowledgeStore.ReviewRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Replays recorded plans through a candidate rule set and reports the decisions it would change.
+ * It compares rules with rules: the verdict the rules gave when the plan was reviewed, not what a
+ * person later made of an escalation. Nothing is written.
+ */
+public final class Backtest {
+
+  /** A plan the candidate would decide differently, and the rules that made the difference. */
+  public record Change(String planId, Verdict oldVerdict, Verdict newVerdict, List<String> rules) {}
+
+  /** How many plans were replayed, and which decisions would change. */
+  public record Result(int plans, List<Change> changed) {}
+
+  private Backtest() {}
+
+  public static Result run(CompiledRuleSet candidate, List<ReviewRecord> history) {
+    List<Change> changed = new ArrayList<>();
+    for (ReviewRecord review : history) {
+      List<Finding> findings = candidate.evaluate(review.agent(), review.plan());
+      Decision replayed =
+          DecisionPolicy.decide(
+              review.plan(), findings, candidate.version(), review.decision().decidedAt(), "backtest");
+      if (replayed.verdict() != review.rulesVerdict()) {
+        changed.add(
+            new Change(
+                review.plan().id(), review.rulesVerdict(), replayed.verdict(),
+                difference(decisive(review.decision().findings()), decisive(replayed.findings()))));
+      }
+    }
+    return new Result(history.size(), changed);
+  }
+
+  /** The rules that asked for more than approval: those are the ones that decide. */
+  private static Set<String> decisive(List<Finding> findings) {
+    return findings.stream()
+        .filter(f -> f.verdict() != Verdict.APPROVED)
+        .map(Finding::rule)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  private static List<String> difference(Set<String> before, Set<String> after) {
+    Set<String> symmetric = new LinkedHashSet<>();
+    after.stream().filter(rule -> !before.contains(rule)).forEach(symmetric::add);
+    before.stream().filter(rule -> !after.contains(rule)).forEach(symmetric::add);
+    return List.copyOf(symmetric);
+  }
+}
