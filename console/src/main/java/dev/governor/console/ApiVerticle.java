@@ -99,7 +99,19 @@ public final class ApiVerticle extends VerticleBase {
                   .get("/api/v1/openapi.json")
                   .handler(ctx -> ctx.response().sendFile(OPENAPI));
               router.route("/api/*").handler(this::unknownRoute);
-              router.route("/*").handler(StaticHandler.create("webroot"));
+              router
+                  .route("/*")
+                  .handler(
+                      ctx -> {
+                        ctx.response()
+                            .putHeader(
+                                "content-security-policy",
+                                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+                            .putHeader("x-content-type-options", "nosniff");
+                        ctx.next();
+                      })
+                  // The console ships inside the jar: after an upgrade it must not be served stale.
+                  .handler(StaticHandler.create("webroot").setCachingEnabled(false));
               router.route().failureHandler(this::failed);
               return router;
             })
@@ -205,7 +217,9 @@ public final class ApiVerticle extends VerticleBase {
       var first = schema.getOutputUnit().getErrors().get(0);
       String where = first.getInstanceLocation();
       return invalid.getMessage()
-          + (where == null || where.isEmpty() ? "" : " (at " + where.replace("#", "body") + ")");
+          + (where == null || where.isEmpty() || where.equals("#")
+              ? ""
+              : " (at " + where.substring(where.startsWith("#") ? 1 : 0) + ")");
     }
     return invalid.getMessage();
   }

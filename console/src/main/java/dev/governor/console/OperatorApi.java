@@ -96,10 +96,14 @@ final class OperatorApi {
     JsonObject body = ctx.body().asJsonObject();
     Verdict verdict =
         "approve".equals(body.getString("resolution")) ? Verdict.APPROVED : Verdict.DENIED;
+    String reason = body.getString("reason").strip();
+    if (reason.isEmpty()) {
+      HttpErrors.respond(ctx, 400, "missing_field", "a reason is required, and blanks are not one");
+      return;
+    }
     EscalationAnswer answer =
         new EscalationAnswer(
-            ctx.pathParam("escalationId"), verdict, body.getString("reason").strip(),
-            operator.operator().name());
+            ctx.pathParam("escalationId"), verdict, reason, operator.operator().name());
     vertx
         .eventBus()
         .<DecisionRecorded>request(Bus.EXECUTE_RESOLVE_ESCALATION, answer)

@@ -26,6 +26,11 @@ public record Settings(JsonObject values) {
     d.put("dataDir", "data");
     d.put("adminToken", "");
     d.put("escalationTimeoutSeconds", 900L);
+    // Per severity; 0 means escalationTimeoutSeconds.
+    d.put("escalationTimeoutCriticalSeconds", 0L);
+    d.put("escalationTimeoutHighSeconds", 0L);
+    d.put("escalationTimeoutMediumSeconds", 0L);
+    d.put("escalationTimeoutLowSeconds", 0L);
     d.put("escalationSweepMillis", 1000L);
     d.put("maxBodyBytes", 262_144L);
     d.put("maxStepsPerPlan", 100);

@@ -37,7 +37,8 @@ class ReviewLoopTest {
                 .with("dataDir", dataDir.toString())
                 .with("httpPort", 0)
                 .with("adminToken", ADMIN)
-                .with("escalationTimeoutSeconds", 2L)
+                .with("escalationTimeoutSeconds", 900L)
+                .with("escalationTimeoutHighSeconds", 2L)
                 .with("escalationSweepMillis", 100L)
                 .with("maxBodyBytes", 65_536L)
                 .with("maxStepsPerPlan", 20),
@@ -107,7 +108,7 @@ class ReviewLoopTest {
   }
 
   @Test
-  @DisplayName("An escalation nobody answers in time is denied, and the waiting agent hears it")
+  @DisplayName("An escalation nobody answers by its severity's deadline is denied, and the waiting agent hears it")
   void unansweredEscalationIsDenied() {
     JsonObject agent = register("coder", "staging", "env.*:**");
     String planId = submit(agent, environmentDeletionPlan()).json().getString("planId");
@@ -120,6 +121,11 @@ class ReviewLoopTest {
     JsonObject escalation =
         http.get("/api/v1/escalations?status=all", ADMIN).json().getJsonArray("escalations").getJsonObject(0);
     assertThat(escalation.getString("status")).isEqualTo("EXPIRED");
+    assertThat(escalation.getString("severity")).isEqualTo("HIGH");
+    assertThat(Duration.between(
+            java.time.Instant.parse(escalation.getString("createdAt")),
+            java.time.Instant.parse(escalation.getString("deadline"))))
+        .isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -226,6 +232,9 @@ class ReviewLoopTest {
             Map.entry(
                 "resolution without a reason",
                 http.post("/api/v1/escalations/x/resolve", ADMIN, "{\"resolution\": \"approve\"}")),
+            Map.entry(
+                "resolution with a blank reason",
+                http.post("/api/v1/escalations/x/resolve", ADMIN, "{\"resolution\": \"approve\", \"reason\": \"   \"}")),
             Map.entry(
                 "resolution of an unknown escalation",
                 http.post("/api/v1/escalations/x/resolve", ADMIN, "{\"resolution\": \"approve\", \"reason\": \"ok\"}")));

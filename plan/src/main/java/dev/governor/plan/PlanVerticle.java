@@ -7,6 +7,7 @@ import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.Escalation;
 import dev.governor.knowledge.model.EscalationStatus;
+import dev.governor.knowledge.model.Severity;
 import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Verdict;
 import io.vertx.core.Future;
@@ -15,16 +16,20 @@ import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Plan: turns a plan's findings into its decision with {@link DecisionPolicy}, and opens an
- * escalation, with its deadline, when the decision needs a person.
+ * escalation when the decision needs a person, with a deadline that depends on the severity of
+ * the finding that asked for one.
  */
 public final class PlanVerticle extends VerticleBase {
 
   private final Clock clock;
-  private Duration escalationTimeout;
+  private final Map<Severity, Duration> escalationTimeouts = new EnumMap<>(Severity.class);
 
   public PlanVerticle(Clock clock) {
     this.clock = clock;
@@ -33,7 +38,13 @@ public final class PlanVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     RecordCodec.registerAll(vertx);
-    escalationTimeout = Duration.ofSeconds(config().getLong("escalationTimeoutSeconds", 900L));
+    long fallback = config().getLong("escalationTimeoutSeconds", 900L);
+    for (Severity severity : Severity.values()) {
+      String key = "escalationTimeout" + severity.name().charAt(0)
+          + severity.name().substring(1).toLowerCase(Locale.ROOT) + "Seconds";
+      long seconds = config().getLong(key, 0L);
+      escalationTimeouts.put(severity, Duration.ofSeconds(seconds > 0 ? seconds : fallback));
+    }
     return vertx.eventBus().consumer(Bus.ANALYZE_FINDINGS, this::decide).completion();
   }
 
@@ -46,11 +57,12 @@ public final class PlanVerticle extends VerticleBase {
             UUID.randomUUID().toString());
     Escalation escalation = null;
     if (decision.verdict() == Verdict.ESCALATED) {
+      Severity severity = DecisionPolicy.escalationSeverity(decision);
       escalation =
           new Escalation(
               decision.escalationId(), decision.planId(), decision.agentId(),
-              EscalationStatus.PENDING, DecisionPolicy.escalationSeverity(decision), now,
-              now.plus(escalationTimeout), null, null, null);
+              EscalationStatus.PENDING, severity, now, now.plus(escalationTimeouts.get(severity)),
+              null, null, null);
     }
     vertx
         .eventBus()

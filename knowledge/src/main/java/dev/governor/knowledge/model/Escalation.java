@@ -1,6 +1,7 @@
 package dev.governor.knowledge.model;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /** A plan that waits for a person. Unanswered by its deadline, it is denied (fail closed). */
@@ -22,8 +23,10 @@ public record Escalation(
     Objects.requireNonNull(agentId, "agentId");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(severity, "severity");
-    Objects.requireNonNull(createdAt, "createdAt");
-    Objects.requireNonNull(deadline, "deadline");
+    // Stored to the millisecond; an escalation announced must equal the one read back.
+    createdAt = Objects.requireNonNull(createdAt, "createdAt").truncatedTo(ChronoUnit.MILLIS);
+    deadline = Objects.requireNonNull(deadline, "deadline").truncatedTo(ChronoUnit.MILLIS);
+    resolvedAt = resolvedAt == null ? null : resolvedAt.truncatedTo(ChronoUnit.MILLIS);
   }
 
   public Escalation resolved(EscalationStatus outcome, String by, String why, Instant at) {
