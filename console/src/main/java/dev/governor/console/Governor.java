@@ -11,7 +11,15 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,7 +45,54 @@ public final class Governor implements AutoCloseable {
     this.generatedAdminToken = generatedAdminToken;
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Cli()).execute(args));
+  }
+
+  /** {@code governor} (serve), {@code governor validate FILE_OR_DIR}, {@code governor test DIR}. */
+  @Command(
+      name = "governor",
+      mixinStandardHelpOptions = true,
+      description = "Runs Governor, or checks rules without running it.",
+      subcommands = {Cli.Validate.class, Cli.Test.class})
+  static final class Cli implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+      serve();
+      // Governor runs until the JVM is told to stop; the shutdown hook closes it.
+      new CountDownLatch(1).await();
+      return CommandLine.ExitCode.OK;
+    }
+
+    @Command(name = "validate", description = "Compile DRL files; print every error with file, line and column.")
+    static final class Validate implements Callable<Integer> {
+      @Parameters(paramLabel = "FILE_OR_DIR", description = "a .drl file, or a folder of them")
+      Path path;
+
+      @Spec CommandSpec spec;
+
+      @Override
+      public Integer call() {
+        return new RulesCommand(spec.commandLine().getOut(), spec.commandLine().getErr()).validate(path);
+      }
+    }
+
+    @Command(name = "test", description = "Compile the .drl files in a folder and run the test cases in its *.tests.json files.")
+    static final class Test implements Callable<Integer> {
+      @Parameters(paramLabel = "DIR", description = "a folder of .drl files and *.tests.json files")
+      Path path;
+
+      @Spec CommandSpec spec;
+
+      @Override
+      public Integer call() {
+        return new RulesCommand(spec.commandLine().getOut(), spec.commandLine().getErr()).test(path);
+      }
+    }
+  }
+
+  private static void serve() throws Exception {
     Settings settings = Settings.load(System.getenv());
     Governor governor = start(settings, Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(governor::close, "governor-shutdown"));
