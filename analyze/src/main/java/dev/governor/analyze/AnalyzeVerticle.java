@@ -4,6 +4,7 @@ import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
 import dev.governor.knowledge.bus.BusFailure;
+import dev.governor.knowledge.bus.Messages.ActionEffectSet;
 import dev.governor.knowledge.bus.Messages.PlanReceived;
 import dev.governor.knowledge.bus.Messages.RuleSetActivated;
 import dev.governor.knowledge.bus.Messages.RuleSetActivation;
@@ -15,6 +16,7 @@ import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
 import dev.governor.knowledge.model.RuleTestResult;
+import dev.governor.rules.ActionCatalogue;
 import dev.governor.rules.CompiledRuleSet;
 import dev.governor.rules.DefaultLibrary;
 import dev.governor.rules.RuleCompilationException;
@@ -44,6 +46,7 @@ public final class AnalyzeVerticle extends VerticleBase {
   private final Clock clock;
   private Knowledge knowledge;
   private RuleEngine engine;
+  private ActionCatalogue catalogue = ActionCatalogue.DEFAULTS;
 
   public AnalyzeVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -54,7 +57,10 @@ public final class AnalyzeVerticle extends VerticleBase {
   public Future<?> start() {
     RecordCodec.registerAll(vertx);
     knowledge = new Knowledge(vertx, store);
-    return activeRuleSet()
+    return knowledge
+        .read(KnowledgeStore::actionEffects)
+        .onSuccess(overrides -> catalogue = new ActionCatalogue(overrides))
+        .compose(overrides -> activeRuleSet())
         .compose(
             ruleSet ->
                 vertx.executeBlocking(() -> RuleCompiler.compile(ruleSet.version(), ruleSet.files())))
@@ -65,6 +71,12 @@ public final class AnalyzeVerticle extends VerticleBase {
               LOG.info("Analyzing with rule set version {}", ready.activeVersion());
               return Future.all(
                   vertx.eventBus().consumer(Bus.MONITOR_PLANS, this::analyze).completion(),
+                  vertx
+                      .eventBus()
+                      .<ActionEffectSet>consumer(
+                          Bus.MONITOR_ACTION_EFFECTS,
+                          m -> catalogue = catalogue.with(m.body().action(), m.body().effect()))
+                      .completion(),
                   vertx
                       .eventBus()
                       .consumer(Bus.ANALYZE_ACTIVATE_RULE_SET, this::activate)
@@ -170,7 +182,8 @@ public final class AnalyzeVerticle extends VerticleBase {
     PlanReceived received = message.body();
     PlanAnalyzed analyzed;
     try {
-      RuleEngine.Evaluation evaluation = engine.evaluate(received.agent(), received.plan());
+      RuleEngine.Evaluation evaluation =
+          engine.evaluate(received.agent(), received.plan(), catalogue);
       analyzed =
           new PlanAnalyzed(
               received.plan(), received.agent(), evaluation.findings(),

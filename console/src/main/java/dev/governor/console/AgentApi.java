@@ -33,7 +33,8 @@ final class AgentApi {
       String environment,
       List<String> grants,
       Budgets budgets,
-      Map<String, String> labels) {}
+      Map<String, String> labels,
+      Map<String, String> tools) {}
 
   private final Knowledge knowledge;
   private final EventBus bus;
@@ -64,7 +65,7 @@ final class AgentApi {
     AgentRegistration registration =
         new AgentRegistration(
             body.name(), body.owner(), body.environment(), body.grants(), body.budgets(),
-            body.labels(), principal.actor());
+            body.labels(), body.tools(), principal.actor());
     bus.<AgentRegistered>request(Bus.MONITOR_REGISTER_AGENT, registration)
         .onSuccess(
             reply -> {

@@ -66,6 +66,7 @@ public final class ApiVerticle extends VerticleBase {
             config().getInteger("maxWaitSeconds", 60));
     OperatorApi operators = new OperatorApi(vertx, knowledge);
     RuleSetApi ruleSets = new RuleSetApi(vertx, knowledge, clock);
+    ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
     Authenticator authenticator =
         new Authenticator(knowledge, blankToNull(config().getString("adminToken")));
     long bodyLimit = config().getLong("maxBodyBytes", 262_144L);
@@ -91,6 +92,9 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "createRuleSet", ruleSets::create);
               on(builder, "activateRuleSet", ruleSets::activate);
               on(builder, "backtestRuleSet", ruleSets::backtest);
+              on(builder, "listActionEffects", actions::list);
+              on(builder, "getActionEffect", actions::get);
+              on(builder, "setActionEffect", actions::set);
               on(builder, "events", operators::events);
               on(builder, "whoami", operators::whoami);
               Router router = builder.createRouter();

@@ -13,6 +13,7 @@ import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.RuleTestCase;
 import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.rules.ActionCatalogue;
 import dev.governor.rules.Backtest;
 import dev.governor.rules.CompiledRuleSet;
 import dev.governor.rules.RuleCompilationException;
@@ -149,7 +150,10 @@ final class RuleSetApi {
                   .executeBlocking(
                       () -> {
                         try (CompiledRuleSet rules = RuleCompiler.compile(version, found.get().files())) {
-                          return Backtest.run(rules, knowledge.store().recentReviews(limit));
+                          KnowledgeStore store = knowledge.store();
+                          return Backtest.run(
+                              rules, store.recentReviews(limit),
+                              new ActionCatalogue(store.actionEffects()));
                         }
                       },
                       false)

@@ -40,6 +40,14 @@ final class Http {
             .build());
   }
 
+  Reply put(String path, String token, JsonObject body) {
+    return send(
+        request(path, token)
+            .header("content-type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body.encode()))
+            .build());
+  }
+
   Reply post(String path, String token, JsonObject body) {
     return post(path, token, body.encode());
   }

@@ -4,6 +4,8 @@ import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.Secrets;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.BusFailure;
+import dev.governor.knowledge.bus.Messages.ActionEffectOverride;
+import dev.governor.knowledge.bus.Messages.ActionEffectSet;
 import dev.governor.knowledge.bus.Messages.AgentJoined;
 import dev.governor.knowledge.bus.Messages.AgentRegistered;
 import dev.governor.knowledge.bus.Messages.AgentRegistration;
@@ -13,6 +15,7 @@ import dev.governor.knowledge.bus.Messages.PlanSubmission;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Environment;
 import dev.governor.knowledge.model.GrantSyntax;
 import dev.governor.knowledge.model.Plan;
@@ -21,7 +24,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -59,7 +64,8 @@ public final class MonitorVerticle extends VerticleBase {
     maxGrants = config().getInteger("maxGrants", 200);
     return Future.all(
         vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
-        vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion());
+        vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion(),
+        vertx.eventBus().consumer(Bus.MONITOR_SET_ACTION_EFFECT, this::setActionEffect).completion());
   }
 
   private void registerAgent(Message<AgentRegistration> request) {
@@ -78,7 +84,8 @@ public final class MonitorVerticle extends VerticleBase {
             registration.grants() == null ? List.of() : registration.grants(),
             registration.budgets(),
             registration.labels(),
-            clock.instant());
+            clock.instant(),
+            tools(registration.tools()));
     String token = Secrets.newToken("gva_");
     knowledge
         .write(s -> s.registerAgent(agent, Secrets.tokenHash(token), registration.actor()))
@@ -95,6 +102,31 @@ public final class MonitorVerticle extends VerticleBase {
               LOG.error("Could not record the registration of agent {}", agent.name(), failure);
               request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
             });
+  }
+
+  private void setActionEffect(Message<ActionEffectOverride> request) {
+    ActionEffectOverride override = request.body();
+    if (!PlanChecks.isAction(override.action())) {
+      Problem.invalid("invalid_request", "an action is \"namespace.verb\", such as \"env.delete\"")
+          .failReply(request);
+      return;
+    }
+    if (!EffectClass.isKnown(override.effect())) {
+      Problem.invalid("invalid_request", "effect is one of read, write, destructive, external")
+          .failReply(request);
+      return;
+    }
+    EffectClass effect = EffectClass.fromWire(override.effect());
+    knowledge
+        .write(s -> s.setActionEffect(override.action(), effect, override.actor(), clock.instant()))
+        .onSuccess(
+            seq -> {
+              ActionEffectSet set = new ActionEffectSet(override.action(), effect, seq);
+              request.reply(set);
+              vertx.eventBus().publish(Bus.MONITOR_ACTION_EFFECTS, set);
+            })
+        .onFailure(
+            failure -> request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage()));
   }
 
   private void submitPlan(Message<PlanSubmission> request) {
@@ -142,7 +174,26 @@ public final class MonitorVerticle extends VerticleBase {
         return invalid(grantProblem);
       }
     }
+    Map<String, String> tools = registration.tools() == null ? Map.of() : registration.tools();
+    for (Map.Entry<String, String> tool : tools.entrySet()) {
+      if (!PlanChecks.isAction(tool.getKey())) {
+        return invalid("tool \"" + tool.getKey() + "\" is not an action \"namespace.verb\"");
+      }
+      if (!EffectClass.isKnown(String.valueOf(tool.getValue()))) {
+        return invalid(
+            "tool \"" + tool.getKey() + "\" has effect \"" + tool.getValue()
+                + "\"; effects are read, write, destructive, external");
+      }
+    }
     return Optional.empty();
+  }
+
+  private static Map<String, EffectClass> tools(Map<String, String> declared) {
+    Map<String, EffectClass> tools = new HashMap<>();
+    if (declared != null) {
+      declared.forEach((action, effect) -> tools.put(action, EffectClass.fromWire(effect)));
+    }
+    return tools;
   }
 
   private static Optional<Problem> invalid(String message) {

@@ -15,6 +15,10 @@ final class PlanChecks {
 
   private PlanChecks() {}
 
+  static boolean isAction(String action) {
+    return action != null && ACTION.matcher(action).matches();
+  }
+
   static Optional<Problem> problem(List<Step> steps, int maxSteps) {
     if (steps.isEmpty()) {
       return Optional.of(Problem.invalid("invalid_request", "a plan needs at least one step"));

@@ -1,13 +1,20 @@
 package dev.governor.rules;
 
+import dev.governor.knowledge.model.EffectClass;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The effect class and resource kind of an action {@code namespace.verb}, from its verb and
+ * The effect class and resource kind of an action {@code namespace.verb}. An operator's override
+ * wins, then what the agent declared for its own tools, then the default from the verb and
  * namespace. An action nobody classified counts as a write: least privilege fails closed.
  */
 public final class ActionCatalogue {
+
+  /** The catalogue with no operator overrides. */
+  public static final ActionCatalogue DEFAULTS = new ActionCatalogue(Map.of());
 
   public static final String READ = "read";
   public static final String WRITE = "write";
@@ -25,7 +32,27 @@ public final class ActionCatalogue {
   private static final Set<String> EXTERNAL_NAMESPACES =
       Set.of("http", "https", "email", "mail", "slack", "webhook", "sms", "net");
 
-  private ActionCatalogue() {}
+  private final Map<String, EffectClass> overrides;
+
+  public ActionCatalogue(Map<String, EffectClass> overrides) {
+    this.overrides = Map.copyOf(overrides);
+  }
+
+  /** A catalogue with one more (or one changed) override. */
+  public ActionCatalogue with(String action, EffectClass effect) {
+    Map<String, EffectClass> next = new HashMap<>(overrides);
+    next.put(action, effect);
+    return new ActionCatalogue(next);
+  }
+
+  /** The effect of an action for an agent that declared {@code agentTools}. */
+  public String effectOf(String action, Map<String, EffectClass> agentTools) {
+    EffectClass chosen = overrides.get(action);
+    if (chosen == null) {
+      chosen = agentTools.get(action);
+    }
+    return chosen == null ? defaultEffectOf(action) : chosen.wireName();
+  }
 
   public static String namespace(String action) {
     int dot = action.lastIndexOf('.');
@@ -37,7 +64,8 @@ public final class ActionCatalogue {
     return action.substring(dot + 1).toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  public static String effectOf(String action) {
+  /** The effect from the verb and namespace alone. */
+  public static String defaultEffectOf(String action) {
     String verb = verb(action);
     if (DESTRUCTIVE_VERBS.contains(verb)) {
       return DESTRUCTIVE;

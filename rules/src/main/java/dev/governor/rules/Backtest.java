@@ -26,10 +26,11 @@ public final class Backtest {
 
   private Backtest() {}
 
-  public static Result run(CompiledRuleSet candidate, List<ReviewRecord> history) {
+  public static Result run(
+      CompiledRuleSet candidate, List<ReviewRecord> history, ActionCatalogue catalogue) {
     List<Change> changed = new ArrayList<>();
     for (ReviewRecord review : history) {
-      List<Finding> findings = candidate.evaluate(review.agent(), review.plan());
+      List<Finding> findings = candidate.evaluate(review.agent(), review.plan(), catalogue);
       Decision replayed =
           DecisionPolicy.decide(
               review.plan(), findings, candidate.version(), review.decision().decidedAt(), "backtest");

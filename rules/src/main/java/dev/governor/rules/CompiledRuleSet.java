@@ -43,11 +43,16 @@ public final class CompiledRuleSet implements AutoCloseable {
     return version;
   }
 
-  /** Every finding the rules produce for this plan, in a stable order: strongest verdict first. */
+  /** {@link #evaluate(Agent, Plan, ActionCatalogue)} with no operator overrides of effects. */
   public List<Finding> evaluate(Agent agent, Plan plan) {
+    return evaluate(agent, plan, ActionCatalogue.DEFAULTS);
+  }
+
+  /** Every finding the rules produce for this plan, in a stable order: strongest verdict first. */
+  public List<Finding> evaluate(Agent agent, Plan plan, ActionCatalogue catalogue) {
     List<Command<?>> commands =
         List.of(
-            CommandFactory.newInsertElements(Facts.of(agent, plan)),
+            CommandFactory.newInsertElements(Facts.of(agent, plan, catalogue)),
             CommandFactory.newFireAllRules(),
             CommandFactory.newGetObjects(
                 new ClassObjectFilter(dev.governor.rules.model.Finding.class), FINDINGS));

@@ -11,7 +11,7 @@ public final class Facts {
 
   private Facts() {}
 
-  public static List<Object> of(Agent agent, Plan plan) {
+  public static List<Object> of(Agent agent, Plan plan, ActionCatalogue catalogue) {
     List<Object> facts = new ArrayList<>(plan.steps().size() + 2);
     facts.add(
         new dev.governor.rules.model.Agent(
@@ -31,7 +31,7 @@ public final class Facts {
               step.action(),
               ActionCatalogue.namespace(step.action()),
               ActionCatalogue.verb(step.action()),
-              ActionCatalogue.effectOf(step.action()),
+              catalogue.effectOf(step.action(), agent.tools()),
               ActionCatalogue.resourceKindOf(step.action(), step.target()),
               step.target(),
               step.intent(),

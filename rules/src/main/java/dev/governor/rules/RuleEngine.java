@@ -21,9 +21,9 @@ public final class RuleEngine implements AutoCloseable {
     active.set(initial);
   }
 
-  public Evaluation evaluate(Agent agent, Plan plan) {
+  public Evaluation evaluate(Agent agent, Plan plan, ActionCatalogue catalogue) {
     CompiledRuleSet rules = active.get();
-    return new Evaluation(rules.evaluate(agent, plan), rules.version());
+    return new Evaluation(rules.evaluate(agent, plan, catalogue), rules.version());
   }
 
   public int activeVersion() {

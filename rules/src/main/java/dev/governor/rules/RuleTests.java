@@ -44,7 +44,8 @@ public final class RuleTests {
           new Agent(
               "test-agent", testCase.name(), "rule-tests",
               Environment.fromWire(testCase.agent().environment()), testCase.agent().grants(),
-              testCase.agent().budgets(), testCase.agent().labels(), Instant.EPOCH);
+              testCase.agent().budgets(), testCase.agent().labels(), Instant.EPOCH,
+              testCase.agent().tools());
       plan =
           new Plan(
               "test-plan", agent.id(), null, null, testCase.plan().goal(), testCase.plan().steps(),

@@ -188,7 +188,7 @@ class DefaultLibraryTest {
     RuleTestCase wrong =
         new RuleTestCase(
             "reads are denied (wrong)",
-            new RuleTestCase.TestAgent("sandbox", List.of(), null, null),
+            new RuleTestCase.TestAgent("sandbox", List.of(), null, null, null),
             new RuleTestCase.TestPlan("g", List.of(step("fs.read", "/a", ""))),
             new RuleTestCase.Expectation(Verdict.DENIED, List.of("No such rule")));
     RuleTestResult result = RuleTests.run(rules, List.of(wrong)).get(0);

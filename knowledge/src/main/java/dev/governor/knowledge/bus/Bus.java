@@ -26,6 +26,15 @@ public final class Bus {
   /** Published {@link Messages.AgentJoined}: an agent was registered (its token is not in it). */
   public static final String MONITOR_AGENTS = "governor.monitor.agents";
 
+  /**
+   * Request {@link Messages.ActionEffectOverride}; reply {@link Messages.ActionEffectSet} once
+   * recorded.
+   */
+  public static final String MONITOR_SET_ACTION_EFFECT = "governor.monitor.action.effect.set";
+
+  /** Published {@link Messages.ActionEffectSet}: an operator changed an action's effect class. */
+  public static final String MONITOR_ACTION_EFFECTS = "governor.monitor.action.effects";
+
   /** Published {@link Messages.PlanReceived}: a valid plan, with its agent, to analyze. */
   public static final String MONITOR_PLANS = "governor.monitor.plans";
 

@@ -3,6 +3,7 @@ package dev.governor.knowledge.bus;
 import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.Budgets;
 import dev.governor.knowledge.model.Decision;
+import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Escalation;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Plan;
@@ -20,7 +21,7 @@ public final class Messages {
 
   private Messages() {}
 
-  /** An operator asks to register an agent. */
+  /** An operator asks to register an agent, with the effects it declares for its own tools. */
   public record AgentRegistration(
       String name,
       String owner,
@@ -28,7 +29,14 @@ public final class Messages {
       List<String> grants,
       Budgets budgets,
       Map<String, String> labels,
+      Map<String, String> tools,
       String actor) {}
+
+  /** An operator overrides the effect class of one action, for every agent. */
+  public record ActionEffectOverride(String action, String effect, String actor) {}
+
+  /** An action's effect class, as now set by an operator. */
+  public record ActionEffectSet(String action, EffectClass effect, long auditSeq) {}
 
   /** The registered agent and its secret token, which exists nowhere else. */
   public record AgentRegistered(Agent agent, String token, long auditSeq) {}
@@ -89,6 +97,8 @@ public final class Messages {
   static final List<Class<? extends Record>> ALL =
       List.of(
           AgentRegistration.class,
+          ActionEffectOverride.class,
+          ActionEffectSet.class,
           AgentRegistered.class,
           AgentJoined.class,
           PlanSubmission.class,

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** A managed element: an AI agent registered with Governor. Its token is never part of it. */
+/**
+ * A managed element: an AI agent registered with Governor. Its token is never part of it. {@code
+ * tools} holds the effects the agent declared for its own actions (action → effect class).
+ */
 public record Agent(
     String id,
     String name,
@@ -15,7 +18,20 @@ public record Agent(
     List<String> grants,
     Budgets budgets,
     Map<String, String> labels,
-    Instant registeredAt) {
+    Instant registeredAt,
+    Map<String, EffectClass> tools) {
+
+  public Agent(
+      String id,
+      String name,
+      String owner,
+      Environment environment,
+      List<String> grants,
+      Budgets budgets,
+      Map<String, String> labels,
+      Instant registeredAt) {
+    this(id, name, owner, environment, grants, budgets, labels, registeredAt, Map.of());
+  }
 
   public Agent {
     Objects.requireNonNull(id, "id");
@@ -27,5 +43,6 @@ public record Agent(
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     // Stored to the millisecond; an agent read back must equal the one registered.
     registeredAt = Objects.requireNonNull(registeredAt, "registeredAt").truncatedTo(ChronoUnit.MILLIS);
+    tools = tools == null ? Map.of() : Map.copyOf(tools);
   }
 }

@@ -19,10 +19,15 @@ public record RuleTestCase(String name, TestAgent agent, TestPlan plan, Expectat
 
   /** The example agent: only what rules can see. */
   public record TestAgent(
-      String environment, List<String> grants, Budgets budgets, Map<String, String> labels) {
+      String environment,
+      List<String> grants,
+      Budgets budgets,
+      Map<String, String> labels,
+      Map<String, EffectClass> tools) {
     public TestAgent {
       grants = grants == null ? List.of() : List.copyOf(grants);
       labels = labels == null ? Map.of() : Map.copyOf(labels);
+      tools = tools == null ? Map.of() : Map.copyOf(tools);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.governor.knowledge.model.AuditEntry;
 import dev.governor.knowledge.model.AuditVerification;
 import dev.governor.knowledge.model.Budgets;
 import dev.governor.knowledge.model.Decision;
+import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Environment;
 import dev.governor.knowledge.model.Escalation;
 import dev.governor.knowledge.model.EscalationDetail;
@@ -74,6 +75,7 @@ public final class KnowledgeStore implements AutoCloseable {
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   private static final TypeReference<List<RuleTestCase>> TESTS = new TypeReference<>() {};
+  private static final TypeReference<Map<String, EffectClass>> TOOLS = new TypeReference<>() {};
   private static final int READ_POOL_SIZE = 8;
   private static final int WRITE_QUEUE_CAPACITY = 20_000;
 
@@ -134,8 +136,8 @@ public final class KnowledgeStore implements AutoCloseable {
                   tx.connection()
                       .prepareStatement(
                           "INSERT INTO agents (id, name, owner, environment, grants, budgets,"
-                              + " labels, token_hash, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                              + " ?, ?)")) {
+                              + " labels, token_hash, registered_at, tools)"
+                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, agent.id());
                 insert.setString(2, agent.name());
                 insert.setString(3, agent.owner());
@@ -145,6 +147,7 @@ public final class KnowledgeStore implements AutoCloseable {
                 insert.setString(7, Json.write(agent.labels()));
                 insert.setString(8, tokenHash);
                 insert.setLong(9, agent.registeredAt().toEpochMilli());
+                insert.setString(10, Json.write(agent.tools()));
                 insert.executeUpdate();
               }
               AuditEntry entry =
@@ -349,6 +352,42 @@ public final class KnowledgeStore implements AutoCloseable {
           payload.put("files", new java.util.TreeMap<>(files));
           payload.put("errors", errors);
           return tx.audit(at, "ruleset.rejected", actor, "ruleset:rejected", Json.write(payload))
+              .seq();
+        });
+  }
+
+  /** Sets (or replaces) an operator's override of one action's effect class. */
+  public CompletableFuture<Long> setActionEffect(
+      String action, EffectClass effect, String actor, Instant at) {
+    return writer.submit(
+        tx -> {
+          // Update, else insert: portable SQL, and safe because this writer is the only one.
+          int updated;
+          try (PreparedStatement update =
+              tx.connection()
+                  .prepareStatement(
+                      "UPDATE action_effects SET effect = ?, set_by = ?, set_at = ? WHERE action = ?")) {
+            update.setString(1, effect.wireName());
+            update.setString(2, actor);
+            update.setLong(3, at.toEpochMilli());
+            update.setString(4, action);
+            updated = update.executeUpdate();
+          }
+          if (updated == 0) {
+            try (PreparedStatement insert =
+                tx.connection()
+                    .prepareStatement(
+                        "INSERT INTO action_effects (action, effect, set_by, set_at) VALUES (?, ?, ?, ?)")) {
+              insert.setString(1, action);
+              insert.setString(2, effect.wireName());
+              insert.setString(3, actor);
+              insert.setLong(4, at.toEpochMilli());
+              insert.executeUpdate();
+            }
+          }
+          return tx.audit(
+                  at, "action.effect.set", actor, "action:" + action,
+                  Json.write(Map.of("action", action, "effect", effect)))
               .seq();
         });
   }
@@ -644,6 +683,21 @@ public final class KnowledgeStore implements AutoCloseable {
     return queryOne("SELECT * FROM rule_sets WHERE active", KnowledgeStore::ruleSet);
   }
 
+  /** Operators' overrides of actions' effect classes. */
+  public Map<String, EffectClass> actionEffects() {
+    try (Connection connection = readers.getConnection();
+        Statement select = connection.createStatement();
+        ResultSet rows = select.executeQuery("SELECT action, effect FROM action_effects")) {
+      Map<String, EffectClass> effects = new java.util.TreeMap<>();
+      while (rows.next()) {
+        effects.put(rows.getString(1), EffectClass.fromWire(rows.getString(2)));
+      }
+      return effects;
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
   public Optional<RuleSetVersion> ruleSet(int version) {
     try (Connection connection = readers.getConnection()) {
       return findRuleSet(connection, version);
@@ -790,7 +844,8 @@ public final class KnowledgeStore implements AutoCloseable {
         Json.read(rows.getString("grants"), STRINGS),
         Json.read(rows.getString("budgets"), Budgets.class),
         Json.read(rows.getString("labels"), STRING_MAP),
-        Instant.ofEpochMilli(rows.getLong("registered_at")));
+        Instant.ofEpochMilli(rows.getLong("registered_at")),
+        Json.read(rows.getString("tools"), TOOLS));
   }
 
   private static Escalation escalation(ResultSet rows) throws SQLException {
