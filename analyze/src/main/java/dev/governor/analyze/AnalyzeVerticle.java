@@ -5,11 +5,13 @@ import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
 import dev.governor.knowledge.bus.BusFailure;
 import dev.governor.knowledge.bus.Messages.ActionEffectSet;
+import dev.governor.knowledge.bus.Messages.StepReported;
 import dev.governor.knowledge.bus.Messages.PlanReceived;
 import dev.governor.knowledge.bus.Messages.RuleSetActivated;
 import dev.governor.knowledge.bus.Messages.RuleSetActivation;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.Severity;
 import dev.governor.knowledge.model.Verdict;
@@ -27,7 +29,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +51,8 @@ public final class AnalyzeVerticle extends VerticleBase {
   private Knowledge knowledge;
   private RuleEngine engine;
   private ActionCatalogue catalogue = ActionCatalogue.DEFAULTS;
+  // Target → the agent that created it; confined to this verticle's event loop.
+  private final Map<String, String> creators = new HashMap<>();
 
   public AnalyzeVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -60,7 +66,9 @@ public final class AnalyzeVerticle extends VerticleBase {
     return knowledge
         .read(KnowledgeStore::actionEffects)
         .onSuccess(overrides -> catalogue = new ActionCatalogue(overrides))
-        .compose(overrides -> activeRuleSet())
+        .compose(overrides -> knowledge.read(KnowledgeStore::resources))
+        .onSuccess(known -> known.values().forEach(r -> creators.put(r.target(), r.createdBy())))
+        .compose(known -> activeRuleSet())
         .compose(
             ruleSet ->
                 vertx.executeBlocking(() -> RuleCompiler.compile(ruleSet.version(), ruleSet.files())))
@@ -76,6 +84,10 @@ public final class AnalyzeVerticle extends VerticleBase {
                       .<ActionEffectSet>consumer(
                           Bus.MONITOR_ACTION_EFFECTS,
                           m -> catalogue = catalogue.with(m.body().action(), m.body().effect()))
+                      .completion(),
+                  vertx
+                      .eventBus()
+                      .<StepReported>consumer(Bus.MONITOR_STEP_REPORTS, this::learnResource)
                       .completion(),
                   vertx
                       .eventBus()
@@ -178,12 +190,19 @@ public final class AnalyzeVerticle extends VerticleBase {
     }
   }
 
+  private void learnResource(Message<StepReported> message) {
+    Resource created = message.body().created();
+    if (created != null) {
+      creators.putIfAbsent(created.target(), created.createdBy());
+    }
+  }
+
   private void analyze(Message<PlanReceived> message) {
     PlanReceived received = message.body();
     PlanAnalyzed analyzed;
     try {
       RuleEngine.Evaluation evaluation =
-          engine.evaluate(received.agent(), received.plan(), catalogue);
+          engine.evaluate(received.agent(), received.plan(), catalogue, creators);
       analyzed =
           new PlanAnalyzed(
               received.plan(), received.agent(), evaluation.findings(),

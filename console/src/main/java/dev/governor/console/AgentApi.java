@@ -7,6 +7,8 @@ import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.AgentRegistered;
 import dev.governor.knowledge.bus.Messages.AgentRegistration;
 import dev.governor.knowledge.bus.Messages.PlanSubmission;
+import dev.governor.knowledge.bus.Messages.StepReportSubmission;
+import dev.governor.knowledge.bus.Messages.StepReported;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.model.Budgets;
 import dev.governor.knowledge.model.Decision;
@@ -15,6 +17,7 @@ import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +134,23 @@ final class AgentApi {
                         + failure.getMessage());
               }
             });
+  }
+
+  void reportStep(RoutingContext ctx) {
+    Principal principal = Authenticator.of(ctx);
+    if (!(principal instanceof Principal.AgentPrincipal caller)) {
+      HttpErrors.respond(ctx, 403, "forbidden", "only the agent that carried a step out reports it");
+      return;
+    }
+    JsonObject body = ctx.body().asJsonObject();
+    JsonObject result = body.getJsonObject("result", new JsonObject());
+    bus.<StepReported>request(
+            Bus.MONITOR_REPORT_STEP,
+            new StepReportSubmission(
+                ctx.pathParam("planId"), ctx.pathParam("stepId"), caller.agent(),
+                body.getString("status"), result.getMap()))
+        .onSuccess(reply -> Views.send(ctx, 200, reply.body()))
+        .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
   }
 
   /** A plan's owner and its decision, if one is recorded yet. */

@@ -81,6 +81,7 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "getAgent", agents::get);
               on(builder, "submitPlan", agents::submitPlan);
               on(builder, "getDecision", agents::getDecision);
+              on(builder, "reportStep", agents::reportStep);
               on(builder, "listEscalations", operators::listEscalations);
               on(builder, "getEscalation", operators::getEscalation);
               on(builder, "resolveEscalation", operators::resolveEscalation);

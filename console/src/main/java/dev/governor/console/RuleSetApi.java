@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -151,9 +152,11 @@ final class RuleSetApi {
                       () -> {
                         try (CompiledRuleSet rules = RuleCompiler.compile(version, found.get().files())) {
                           KnowledgeStore store = knowledge.store();
+                          Map<String, String> creators = new HashMap<>();
+                          store.resources().values().forEach(r -> creators.put(r.target(), r.createdBy()));
                           return Backtest.run(
                               rules, store.recentReviews(limit),
-                              new ActionCatalogue(store.actionEffects()));
+                              new ActionCatalogue(store.actionEffects()), creators);
                         }
                       },
                       false)

@@ -12,13 +12,19 @@ import dev.governor.knowledge.bus.Messages.AgentRegistration;
 import dev.governor.knowledge.bus.Messages.PlanAccepted;
 import dev.governor.knowledge.bus.Messages.PlanReceived;
 import dev.governor.knowledge.bus.Messages.PlanSubmission;
+import dev.governor.knowledge.bus.Messages.StepReportSubmission;
+import dev.governor.knowledge.bus.Messages.StepReported;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Environment;
 import dev.governor.knowledge.model.GrantSyntax;
+import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.model.Resource;
+import dev.governor.knowledge.model.StepReport;
+import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -65,7 +71,8 @@ public final class MonitorVerticle extends VerticleBase {
     return Future.all(
         vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
         vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion(),
-        vertx.eventBus().consumer(Bus.MONITOR_SET_ACTION_EFFECT, this::setActionEffect).completion());
+        vertx.eventBus().consumer(Bus.MONITOR_SET_ACTION_EFFECT, this::setActionEffect).completion(),
+        vertx.eventBus().consumer(Bus.MONITOR_REPORT_STEP, this::reportStep).completion());
   }
 
   private void registerAgent(Message<AgentRegistration> request) {
@@ -103,6 +110,46 @@ public final class MonitorVerticle extends VerticleBase {
               request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
             });
   }
+
+  private void reportStep(Message<StepReportSubmission> request) {
+    StepReportSubmission submission = request.body();
+    knowledge
+        .read(s -> new PlanAndDecision(s.plan(submission.planId()), s.decision(submission.planId())))
+        .compose(
+            found -> {
+              Optional<Problem> problem =
+                  StepReports.problem(submission, found.plan(), found.decision());
+              if (problem.isPresent()) {
+                problem.get().failReply(request);
+                return Future.succeededFuture();
+              }
+              StepReport report = StepReports.report(submission, clock.instant());
+              Resource created = StepReports.created(found.plan().get(), report);
+              return knowledge
+                  .write(s -> s.recordStepReport(report, created))
+                  .onSuccess(
+                      seq -> {
+                        StepReported reported = new StepReported(report, created, seq);
+                        // Announced before the reply: a plan the agent sends next is analyzed
+                        // knowing what this step created.
+                        vertx.eventBus().publish(Bus.MONITOR_STEP_REPORTS, reported);
+                        request.reply(reported);
+                      })
+                  .mapEmpty();
+            })
+        .onFailure(
+            failure -> {
+              if (failure instanceof KnowledgeException refused
+                  && refused.kind() == KnowledgeException.Kind.CONFLICT) {
+                request.fail(BusFailure.CONFLICT.code(), "already_reported: " + refused.getMessage());
+              } else {
+                LOG.error("Could not record a step report", failure);
+                request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
+              }
+            });
+  }
+
+  private record PlanAndDecision(Optional<Plan> plan, Optional<Decision> decision) {}
 
   private void setActionEffect(Message<ActionEffectOverride> request) {
     ActionEffectOverride override = request.body();

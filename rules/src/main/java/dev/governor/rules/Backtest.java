@@ -8,6 +8,7 @@ import dev.governor.knowledge.store.KnowledgeStore.ReviewRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -27,10 +28,14 @@ public final class Backtest {
   private Backtest() {}
 
   public static Result run(
-      CompiledRuleSet candidate, List<ReviewRecord> history, ActionCatalogue catalogue) {
+      CompiledRuleSet candidate,
+      List<ReviewRecord> history,
+      ActionCatalogue catalogue,
+      Map<String, String> creators) {
     List<Change> changed = new ArrayList<>();
     for (ReviewRecord review : history) {
-      List<Finding> findings = candidate.evaluate(review.agent(), review.plan(), catalogue);
+      List<Finding> findings =
+          candidate.evaluate(review.agent(), review.plan(), catalogue, creators);
       Decision replayed =
           DecisionPolicy.decide(
               review.plan(), findings, candidate.version(), review.decision().decidedAt(), "backtest");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.kie.api.KieBase;
 import org.kie.api.command.Command;
 import org.kie.api.runtime.ExecutionResults;
@@ -43,16 +44,20 @@ public final class CompiledRuleSet implements AutoCloseable {
     return version;
   }
 
-  /** {@link #evaluate(Agent, Plan, ActionCatalogue)} with no operator overrides of effects. */
+  /** An evaluation with no operator overrides of effects and no agent-created resources. */
   public List<Finding> evaluate(Agent agent, Plan plan) {
-    return evaluate(agent, plan, ActionCatalogue.DEFAULTS);
+    return evaluate(agent, plan, ActionCatalogue.DEFAULTS, Map.of());
   }
 
-  /** Every finding the rules produce for this plan, in a stable order: strongest verdict first. */
-  public List<Finding> evaluate(Agent agent, Plan plan, ActionCatalogue catalogue) {
+  /**
+   * Every finding the rules produce for this plan, in a stable order: strongest verdict first.
+   * {@code creators} maps each target an agent created to that agent's id.
+   */
+  public List<Finding> evaluate(
+      Agent agent, Plan plan, ActionCatalogue catalogue, Map<String, String> creators) {
     List<Command<?>> commands =
         List.of(
-            CommandFactory.newInsertElements(Facts.of(agent, plan, catalogue)),
+            CommandFactory.newInsertElements(Facts.of(agent, plan, catalogue, creators)),
             CommandFactory.newFireAllRules(),
             CommandFactory.newGetObjects(
                 new ClassObjectFilter(dev.governor.rules.model.Finding.class), FINDINGS));

@@ -5,19 +5,25 @@ import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Step;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Turns a plan and its agent into the immutable facts rules match. */
 public final class Facts {
 
   private Facts() {}
 
-  public static List<Object> of(Agent agent, Plan plan, ActionCatalogue catalogue) {
+  /** Who created what: the agent id that created each target; any other target is a person's. */
+  public static final String HUMAN = "human";
+
+  public static List<Object> of(
+      Agent agent, Plan plan, ActionCatalogue catalogue, Map<String, String> creators) {
     List<Object> facts = new ArrayList<>(plan.steps().size() + 2);
     facts.add(
         new dev.governor.rules.model.Agent(
             agent.id(), agent.name(), agent.owner(), agent.environment().wireName(),
             agent.grants(), agent.labels(), agent.budgets().maxStepsPerPlan(),
             agent.budgets().maxActionDepth()));
+    // Whether the agent created a step's target is a fact about the pair, so it sits on the step.
     facts.add(
         new dev.governor.rules.model.Plan(
             plan.id(), plan.agentId(), plan.taskId(), plan.goal(), plan.steps().size()));
@@ -38,7 +44,8 @@ public final class Facts {
               IntentLexicon.signals(step.intent()),
               step.provenance(),
               step.dependsOn(),
-              Grants.covering(agent.grants(), step.action(), step.target())));
+              Grants.covering(agent.grants(), step.action(), step.target()),
+              creators.getOrDefault(step.target(), HUMAN)));
     }
     return facts;
   }

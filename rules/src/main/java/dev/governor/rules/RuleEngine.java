@@ -4,6 +4,7 @@ import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Plan;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,9 +22,10 @@ public final class RuleEngine implements AutoCloseable {
     active.set(initial);
   }
 
-  public Evaluation evaluate(Agent agent, Plan plan, ActionCatalogue catalogue) {
+  public Evaluation evaluate(
+      Agent agent, Plan plan, ActionCatalogue catalogue, Map<String, String> creators) {
     CompiledRuleSet rules = active.get();
-    return new Evaluation(rules.evaluate(agent, plan, catalogue), rules.version());
+    return new Evaluation(rules.evaluate(agent, plan, catalogue, creators), rules.version());
   }
 
   public int activeVersion() {

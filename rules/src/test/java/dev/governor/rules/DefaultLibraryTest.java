@@ -196,6 +196,24 @@ class DefaultLibraryTest {
     assertThat(result.message()).contains("expected DENIED but got APPROVED").contains("No such rule");
   }
 
+  @Test
+  @DisplayName("Destroying an environment the agent created is approved in the sandbox, not elsewhere")
+  void ownResources() {
+    Step delete = step("env.delete", "env:scratch", "tear it down");
+    Plan plan = new Plan("p", "a-1", null, null, "g", List.of(delete), Instant.now());
+    Map<String, String> created = Map.of("env:scratch", "a-1");
+    Map<String, String> createdByOther = Map.of("env:scratch", "a-2");
+    for (int i = 0; i < EVALUATIONS; i++) {
+      assertThat(strongest(rules.evaluate(agent(Environment.SANDBOX, "env.*:**"), plan, ActionCatalogue.DEFAULTS, created)))
+          .isEqualTo(Verdict.APPROVED);
+      assertThat(strongest(rules.evaluate(agent(Environment.SANDBOX, "env.*:**"), plan, ActionCatalogue.DEFAULTS, createdByOther)))
+          .isEqualTo(Verdict.ESCALATED);
+      assertThat(strongest(rules.evaluate(agent(Environment.STAGING, "env.*:**"), plan, ActionCatalogue.DEFAULTS, created)))
+          .as("outside the sandbox, who created it does not matter")
+          .isEqualTo(Verdict.ESCALATED);
+    }
+  }
+
   private static List<Finding> evaluate(Agent agent, Step step) {
     Plan plan = new Plan("p-1", agent.id(), null, null, "goal", List.of(step), Instant.now());
     List<Finding> first = rules.evaluate(agent, plan);

@@ -35,6 +35,15 @@ public final class Bus {
   /** Published {@link Messages.ActionEffectSet}: an operator changed an action's effect class. */
   public static final String MONITOR_ACTION_EFFECTS = "governor.monitor.action.effects";
 
+  /**
+   * Request {@link Messages.StepReportSubmission}; reply {@link Messages.StepReported} once
+   * recorded.
+   */
+  public static final String MONITOR_REPORT_STEP = "governor.monitor.step.report";
+
+  /** Published {@link Messages.StepReported}: a step was reported, maybe creating a resource. */
+  public static final String MONITOR_STEP_REPORTS = "governor.monitor.step.reports";
+
   /** Published {@link Messages.PlanReceived}: a valid plan, with its agent, to analyze. */
   public static final String MONITOR_PLANS = "governor.monitor.plans";
 

@@ -7,7 +7,9 @@ import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Escalation;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.Step;
+import dev.governor.knowledge.model.StepReport;
 import dev.governor.knowledge.model.Verdict;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,13 @@ public final class Messages {
       Map<String, String> labels,
       Map<String, String> tools,
       String actor) {}
+
+  /** An authenticated agent reports how one of its approved steps went. */
+  public record StepReportSubmission(
+      String planId, String stepId, Agent agent, String status, Map<String, Object> result) {}
+
+  /** A recorded step report, and the resource it created, if any. */
+  public record StepReported(StepReport report, Resource created, long auditSeq) {}
 
   /** An operator overrides the effect class of one action, for every agent. */
   public record ActionEffectOverride(String action, String effect, String actor) {}
@@ -98,6 +107,8 @@ public final class Messages {
       List.of(
           AgentRegistration.class,
           ActionEffectOverride.class,
+          StepReportSubmission.class,
+          StepReported.class,
           ActionEffectSet.class,
           AgentRegistered.class,
           AgentJoined.class,

@@ -14,11 +14,13 @@ import dev.governor.knowledge.model.EscalationDetail;
 import dev.governor.knowledge.model.EscalationStatus;
 import dev.governor.knowledge.model.Operator;
 import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.Role;
 import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.RuleTestCase;
 import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.model.Severity;
+import dev.governor.knowledge.model.StepReport;
 import dev.governor.knowledge.model.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -392,6 +394,67 @@ public final class KnowledgeStore implements AutoCloseable {
         });
   }
 
+  /**
+   * Records a step report and, when it created a resource, who created it. A step is reported
+   * once: a second report of the same step is a conflict.
+   */
+  public CompletableFuture<Long> recordStepReport(StepReport report, Resource created) {
+    return writer.submit(
+        tx -> {
+          try (PreparedStatement select =
+              tx.connection()
+                  .prepareStatement("SELECT 1 FROM step_reports WHERE plan_id = ? AND step_id = ?")) {
+            select.setString(1, report.planId());
+            select.setString(2, report.stepId());
+            try (ResultSet rows = select.executeQuery()) {
+              if (rows.next()) {
+                throw new KnowledgeException(
+                    KnowledgeException.Kind.CONFLICT,
+                    "step " + report.stepId() + " of plan " + report.planId() + " is already reported");
+              }
+            }
+          }
+          String body = Json.write(report);
+          try (PreparedStatement insert =
+              tx.connection()
+                  .prepareStatement(
+                      "INSERT INTO step_reports (plan_id, step_id, agent_id, status, body, reported_at)"
+                          + " VALUES (?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, report.planId());
+            insert.setString(2, report.stepId());
+            insert.setString(3, report.agentId());
+            insert.setString(4, report.status().name());
+            insert.setString(5, body);
+            insert.setLong(6, report.reportedAt().toEpochMilli());
+            insert.executeUpdate();
+          }
+          long seq =
+              tx.audit(
+                      report.reportedAt(), "step.reported", "agent:" + report.agentId(),
+                      "plan:" + report.planId() + "/step:" + report.stepId(), body)
+                  .seq();
+          if (created != null && findResource(tx.connection(), created.target()).isEmpty()) {
+            try (PreparedStatement insert =
+                tx.connection()
+                    .prepareStatement(
+                        "INSERT INTO resources (target, kind, created_by, plan_id, step_id, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
+              insert.setString(1, created.target());
+              insert.setString(2, created.kind());
+              insert.setString(3, created.createdBy());
+              insert.setString(4, created.planId());
+              insert.setString(5, created.stepId());
+              insert.setLong(6, created.createdAt().toEpochMilli());
+              insert.executeUpdate();
+            }
+            tx.audit(
+                created.createdAt(), "resource.created", "agent:" + created.createdBy(),
+                "resource:" + created.target(), Json.write(created));
+          }
+          return seq;
+        });
+  }
+
   /** Creates an operator with a token, unless one of that name exists; true if created. */
   public CompletableFuture<Boolean> ensureOperator(
       String name, Set<Role> roles, String tokenHash, Instant at) {
@@ -683,6 +746,30 @@ public final class KnowledgeStore implements AutoCloseable {
     return queryOne("SELECT * FROM rule_sets WHERE active", KnowledgeStore::ruleSet);
   }
 
+  /** Every resource an agent created, by target. */
+  public Map<String, Resource> resources() {
+    try (Connection connection = readers.getConnection();
+        Statement select = connection.createStatement();
+        ResultSet rows = select.executeQuery("SELECT * FROM resources")) {
+      Map<String, Resource> found = new java.util.HashMap<>();
+      while (rows.next()) {
+        Resource resource = resource(rows);
+        found.put(resource.target(), resource);
+      }
+      return found;
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  public Optional<Resource> resource(String target) {
+    try (Connection connection = readers.getConnection()) {
+      return findResource(connection, target);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
   /** Operators' overrides of actions' effect classes. */
   public Map<String, EffectClass> actionEffects() {
     try (Connection connection = readers.getConnection();
@@ -823,6 +910,27 @@ public final class KnowledgeStore implements AutoCloseable {
         return rows.next() ? Optional.of(ruleSet(rows)) : Optional.empty();
       }
     }
+  }
+
+  private static Optional<Resource> findResource(Connection connection, String target)
+      throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT * FROM resources WHERE target = ?")) {
+      select.setString(1, target);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(resource(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Resource resource(ResultSet rows) throws SQLException {
+    return new Resource(
+        rows.getString("target"),
+        rows.getString("kind"),
+        rows.getString("created_by"),
+        rows.getString("plan_id"),
+        rows.getString("step_id"),
+        Instant.ofEpochMilli(rows.getLong("created_at")));
   }
 
   private static AuditChain.Head readHead(Connection connection) throws SQLException {

@@ -24,6 +24,7 @@ public final class Step {
   private final List<String> provenance;
   private final List<String> dependsOn;
   private final String coveringGrant;
+  private final String createdBy;
 
   public Step(
       String planId,
@@ -39,7 +40,8 @@ public final class Step {
       Set<String> intentSignals,
       List<String> provenance,
       List<String> dependsOn,
-      String coveringGrant) {
+      String coveringGrant,
+      String createdBy) {
     this.planId = planId;
     this.id = id;
     this.index = index;
@@ -54,6 +56,15 @@ public final class Step {
     this.provenance = List.copyOf(provenance);
     this.dependsOn = List.copyOf(dependsOn);
     this.coveringGrant = coveringGrant;
+    this.createdBy = createdBy;
+  }
+
+  /**
+   * Who created the target: the id of the agent whose approved, reported create step made it, or
+   * {@code human} for everything else.
+   */
+  public String getCreatedBy() {
+    return createdBy;
   }
 
   public String getPlanId() {
