@@ -63,7 +63,7 @@ final class ActionApi {
     if (!OperatorApi.allowed(ctx, Role.AUTHOR)) {
       return;
     }
-    String effect = ctx.body().asJsonObject().getString("effect");
+    String effect = AgentApi.bodyOf(ctx).getString("effect");
     bus.<ActionEffectSet>request(
             Bus.MONITOR_SET_ACTION_EFFECT,
             new ActionEffectOverride(ctx.pathParam("action"), effect, Authenticator.of(ctx).actor()))

@@ -64,7 +64,7 @@ final class AgentApi {
       HttpErrors.respond(ctx, 403, "forbidden", "only an admin may register agents");
       return;
     }
-    RegistrationBody body = Json.read(ctx.body().buffer().getBytes(), RegistrationBody.class);
+    RegistrationBody body = ContractValidation.body(ctx, RegistrationBody.class);
     AgentRegistration registration =
         new AgentRegistration(
             body.name(), body.owner(), body.environment(), body.grants(), body.budgets(),
@@ -110,7 +110,7 @@ final class AgentApi {
       refuseForeignAgent(ctx, agentId, "only the agent itself may submit its plans");
       return;
     }
-    PlanBody body = Json.read(ctx.body().buffer().getBytes(), PlanBody.class);
+    PlanBody body = ContractValidation.body(ctx, PlanBody.class);
     String planId = UUID.randomUUID().toString();
     Future<Decision> decided = waiters.await(planId, decision -> true, reviewTimeoutMillis);
     bus.request(
@@ -142,7 +142,7 @@ final class AgentApi {
       HttpErrors.respond(ctx, 403, "forbidden", "only the agent that carried a step out reports it");
       return;
     }
-    JsonObject body = ctx.body().asJsonObject();
+    JsonObject body = bodyOf(ctx);
     JsonObject result = body.getJsonObject("result", new JsonObject());
     bus.<StepReported>request(
             Bus.MONITOR_REPORT_STEP,
@@ -228,6 +228,10 @@ final class AgentApi {
               }
             })
         .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  static JsonObject bodyOf(RoutingContext ctx) {
+    return ContractValidation.bodyObject(ctx);
   }
 
   private static int parseWait(String wait) {

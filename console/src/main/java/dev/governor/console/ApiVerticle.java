@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -20,10 +19,6 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.openapi.validation.SchemaValidationException;
-import io.vertx.openapi.validation.ValidatorErrorType;
-import io.vertx.openapi.validation.ValidatorException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,11 +65,16 @@ public final class ApiVerticle extends VerticleBase {
     Authenticator authenticator =
         new Authenticator(knowledge, blankToNull(config().getString("adminToken")));
     long bodyLimit = config().getLong("maxBodyBytes", 262_144L);
+    ContractValidation validation = ContractValidation.load(OPENAPI);
     return OpenAPIContract.from(vertx, OPENAPI)
         .map(
             contract -> {
               RouterBuilder builder =
                   RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+              for (OpenAPIRoute route : builder.getRoutes()) {
+                route.setDoValidation(false).setDoSecurity(false);
+                route.addHandler(validation.handler(route.getOperation().getOperationId()));
+              }
               builder.rootHandler(BodyHandler.create(false).setBodyLimit(bodyLimit));
               builder.rootHandler(ctx -> authenticateApi(ctx, authenticator));
               on(builder, "registerAgent", agents::register);
@@ -136,9 +136,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private static void on(
       RouterBuilder builder, String operationId, io.vertx.core.Handler<RoutingContext> handler) {
-    OpenAPIRoute route = builder.getRoute(operationId);
-    route.setDoSecurity(false);
-    route.addHandler(handler);
+    builder.getRoute(operationId).addHandler(handler);
   }
 
   private static void authenticateApi(RoutingContext ctx, Authenticator authenticator) {
@@ -169,64 +167,24 @@ public final class ApiVerticle extends VerticleBase {
 
   private void failed(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    int status = ctx.statusCode();
-    if (failure instanceof HttpException http) {
-      status = http.getStatusCode();
-      Throwable cause = http.getCause();
-      if (cause instanceof ValidatorException invalid) {
-        HttpErrors.respond(ctx, 400, errorCode(invalid), describe(invalid));
-        return;
-      }
-    }
-    if (failure instanceof DecodeException
-        || failure instanceof UncheckedIOException
-        || (failure != null && failure.getCause() instanceof DecodeException)) {
-      HttpErrors.respond(ctx, 400, "malformed_json", "the body is not valid JSON");
-      return;
-    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     switch (status) {
       case 413 ->
           HttpErrors.respond(
               ctx, 413, "body_too_large",
               "the body is larger than the limit of " + config().getLong("maxBodyBytes") + " bytes");
       case 404 -> unknownRoute(ctx);
-      case 405 -> HttpErrors.respond(ctx, 405, "method_not_allowed", "that route does not take " + ctx.request().method());
-      case 400 -> HttpErrors.respond(ctx, 400, "invalid_request", failure == null ? "bad request" : failure.getMessage());
+      case 405 ->
+          HttpErrors.respond(
+              ctx, 405, "method_not_allowed", "that route does not take " + ctx.request().method());
+      case 400 ->
+          HttpErrors.respond(
+              ctx, 400, "invalid_request", failure == null ? "bad request" : failure.getMessage());
       default -> {
         LOG.error("Request {} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
         HttpErrors.respond(ctx, 500, "internal_error", "Governor failed to answer; see its log");
       }
     }
-  }
-
-  private static String errorCode(ValidatorException invalid) {
-    if (invalid.type() == ValidatorErrorType.ILLEGAL_VALUE) {
-      return "malformed_json";
-    }
-    if (invalid.type() == ValidatorErrorType.MISSING_REQUIRED_PARAMETER
-        || (invalid instanceof SchemaValidationException schema
-            && schema.getOutputUnit() != null
-            && schema.getOutputUnit().getErrors() != null
-            && schema.getOutputUnit().getErrors().stream()
-                .anyMatch(e -> e.getKeywordLocation() != null && e.getKeywordLocation().endsWith("/required")))) {
-      return "missing_field";
-    }
-    return "invalid_request";
-  }
-
-  private static String describe(ValidatorException invalid) {
-    if (invalid instanceof SchemaValidationException schema
-        && schema.getOutputUnit() != null
-        && schema.getOutputUnit().getErrors() != null
-        && !schema.getOutputUnit().getErrors().isEmpty()) {
-      var first = schema.getOutputUnit().getErrors().get(0);
-      String where = first.getInstanceLocation();
-      return invalid.getMessage()
-          + (where == null || where.isEmpty() || where.equals("#")
-              ? ""
-              : " (at " + where.substring(where.startsWith("#") ? 1 : 0) + ")");
-    }
-    return invalid.getMessage();
   }
 
   private static String blankToNull(String value) {

@@ -93,7 +93,7 @@ final class OperatorApi {
       return;
     }
     Principal.OperatorPrincipal operator = (Principal.OperatorPrincipal) Authenticator.of(ctx);
-    JsonObject body = ctx.body().asJsonObject();
+    JsonObject body = AgentApi.bodyOf(ctx);
     Verdict verdict =
         "approve".equals(body.getString("resolution")) ? Verdict.APPROVED : Verdict.DENIED;
     String reason = body.getString("reason").strip();

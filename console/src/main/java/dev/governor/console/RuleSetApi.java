@@ -211,7 +211,7 @@ final class RuleSetApi {
   }
 
   private static Candidate candidate(RoutingContext ctx) {
-    CandidateBody body = Json.read(ctx.body().buffer().getBytes(), CandidateBody.class);
+    CandidateBody body = ContractValidation.body(ctx, CandidateBody.class);
     return new Candidate(
         body.files(), body.tests() == null ? List.of() : body.tests(),
         body.comment() == null ? "" : body.comment());

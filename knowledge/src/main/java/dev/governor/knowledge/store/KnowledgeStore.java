@@ -102,7 +102,7 @@ public final class KnowledgeStore implements AutoCloseable {
     String url =
         "jdbc:h2:file:"
             + dataDir.toAbsolutePath().resolve("governor")
-            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
     return open(url, "governor", "");
   }
 
