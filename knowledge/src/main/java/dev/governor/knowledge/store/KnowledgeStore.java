@@ -197,12 +197,14 @@ public final class KnowledgeStore implements AutoCloseable {
   public CompletableFuture<Decision> recordDecision(Decision decision, Escalation escalation) {
     return writer.submit(
         tx -> {
+          String body = Json.write(decision);
           AuditEntry entry =
               tx.audit(
                   decision.decidedAt(), "decision.made", decision.decidedBy(),
-                  "plan:" + decision.planId(), Json.write(decision));
+                  "plan:" + decision.planId(), body);
           Decision recorded = decision.withAuditSeq(entry.seq());
-          insertDecision(tx.connection(), recorded);
+          // The stored body is the audited one; its position is the audit_seq column.
+          insertDecision(tx.connection(), recorded, body);
           if (escalation != null) {
             insertEscalation(tx.connection(), escalation);
             tx.audit(
@@ -537,7 +539,7 @@ public final class KnowledgeStore implements AutoCloseable {
     return new Resolution(settled, updated);
   }
 
-  private static void insertDecision(Connection connection, Decision decision)
+  private static void insertDecision(Connection connection, Decision decision, String body)
       throws SQLException {
     try (PreparedStatement insert =
         connection.prepareStatement(
@@ -547,7 +549,7 @@ public final class KnowledgeStore implements AutoCloseable {
       insert.setString(1, decision.planId());
       insert.setString(2, decision.agentId());
       insert.setString(3, decision.verdict().name());
-      insert.setString(4, Json.write(decision));
+      insert.setString(4, body);
       insert.setInt(5, decision.ruleSetVersion());
       insert.setString(6, decision.decidedBy());
       insert.setLong(7, decision.auditSeq());
@@ -624,9 +626,7 @@ public final class KnowledgeStore implements AutoCloseable {
 
   public Optional<Decision> decision(String planId) {
     return queryOne(
-        "SELECT body FROM decisions WHERE plan_id = ?",
-        rows -> Json.read(rows.getString(1), Decision.class),
-        planId);
+        "SELECT body, audit_seq FROM decisions WHERE plan_id = ?", KnowledgeStore::decision, planId);
   }
 
   public Optional<EscalationDetail> escalation(String id) {
@@ -694,7 +694,7 @@ public final class KnowledgeStore implements AutoCloseable {
   /** The last {@code limit} recorded reviews, newest first. */
   public List<ReviewRecord> recentReviews(int limit) {
     String sql =
-        "SELECT p.body AS plan, d.body AS decision, d.rules_verdict FROM decisions d"
+        "SELECT p.body AS plan, d.body AS decision, d.audit_seq, d.rules_verdict FROM decisions d"
             + " JOIN plans p ON p.id = d.plan_id ORDER BY p.received_at DESC, p.id LIMIT ?";
     try (Connection connection = readers.getConnection();
         PreparedStatement select = connection.prepareStatement(sql)) {
@@ -707,7 +707,9 @@ public final class KnowledgeStore implements AutoCloseable {
           if (agent != null) {
             reviews.add(
                 new ReviewRecord(
-                    plan, agent, Json.read(rows.getString("decision"), Decision.class),
+                    plan, agent,
+                    Json.read(rows.getString("decision"), Decision.class)
+                        .withAuditSeq(rows.getLong("audit_seq")),
                     Verdict.valueOf(rows.getString("rules_verdict"))));
           }
         }
@@ -891,14 +893,16 @@ public final class KnowledgeStore implements AutoCloseable {
   private static Optional<Decision> findDecision(Connection connection, String planId)
       throws SQLException {
     try (PreparedStatement select =
-        connection.prepareStatement("SELECT body FROM decisions WHERE plan_id = ?")) {
+        connection.prepareStatement("SELECT body, audit_seq FROM decisions WHERE plan_id = ?")) {
       select.setString(1, planId);
       try (ResultSet rows = select.executeQuery()) {
-        return rows.next()
-            ? Optional.of(Json.read(rows.getString(1), Decision.class))
-            : Optional.empty();
+        return rows.next() ? Optional.of(decision(rows)) : Optional.empty();
       }
     }
+  }
+
+  private static Decision decision(ResultSet rows) throws SQLException {
+    return Json.read(rows.getString("body"), Decision.class).withAuditSeq(rows.getLong("audit_seq"));
   }
 
   private static Optional<RuleSetVersion> findRuleSet(Connection connection, int version)
