@@ -4,17 +4,14 @@ import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Plan;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.kie.api.KieBase;
-import org.kie.api.command.Command;
-import org.kie.api.runtime.ExecutionResults;
 import org.kie.api.runtime.KieContainer;
+import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
+import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.runtime.StatelessKieSession;
-import org.kie.internal.command.CommandFactory;
-import org.kie.api.runtime.ClassObjectFilter;
 
 /**
  * One compiled version of the rule set. Evaluation runs a stateless session, so any number of
@@ -22,7 +19,6 @@ import org.kie.api.runtime.ClassObjectFilter;
  */
 public final class CompiledRuleSet implements AutoCloseable {
 
-  private static final String FINDINGS = "findings";
   private static final Comparator<Finding> ORDER =
       Comparator.comparing(Finding::verdict)
           .reversed()
@@ -32,12 +28,12 @@ public final class CompiledRuleSet implements AutoCloseable {
 
   private final int version;
   private final KieContainer container;
-  private final StatelessKieSession session;
+  private final KieBase base;
 
   CompiledRuleSet(int version, KieContainer container, KieBase base) {
     this.version = version;
     this.container = container;
-    this.session = base.newStatelessKieSession();
+    this.base = base;
   }
 
   public int version() {
@@ -55,18 +51,21 @@ public final class CompiledRuleSet implements AutoCloseable {
    */
   public List<Finding> evaluate(
       Agent agent, Plan plan, ActionCatalogue catalogue, Map<String, String> creators) {
-    List<Command<?>> commands =
-        List.of(
-            CommandFactory.newInsertElements(Facts.of(agent, plan, catalogue, creators)),
-            CommandFactory.newFireAllRules(),
-            CommandFactory.newGetObjects(
-                new ClassObjectFilter(dev.governor.rules.model.Finding.class), FINDINGS));
-    ExecutionResults results = session.execute(CommandFactory.newBatchExecution(commands));
-    Collection<?> found = (Collection<?>) results.getValue(FINDINGS);
-    List<Finding> findings = new ArrayList<>(found.size());
-    for (Object finding : found) {
-      findings.add(((dev.governor.rules.model.Finding) finding).toKnowledge());
-    }
+    // A fresh stateless session per call costs nothing (the working memory is per call anyway)
+    // and lets a per-call listener collect findings as rules insert them: cheaper than a command
+    // batch that scans working memory afterwards, and no shared globals.
+    List<Finding> findings = new ArrayList<>();
+    StatelessKieSession session = base.newStatelessKieSession();
+    session.addEventListener(
+        new DefaultRuleRuntimeEventListener() {
+          @Override
+          public void objectInserted(ObjectInsertedEvent event) {
+            if (event.getObject() instanceof dev.governor.rules.model.Finding finding) {
+              findings.add(finding.toKnowledge());
+            }
+          }
+        });
+    session.execute(Facts.of(agent, plan, catalogue, creators));
     findings.sort(ORDER);
     return findings;
   }

@@ -26,12 +26,25 @@ public final class IntentLexicon {
   public static final String CONFIGURATION = "configuration";
   public static final String REPOSITORY = "repository";
 
-  private static final Map<String, Pattern> SIGNALS = new LinkedHashMap<>();
+  /** A signal's pattern, and substrings one of which any match contains: a cheap first test. */
+  private record Signal(Pattern pattern, String... stems) {
+    boolean foundIn(String lower) {
+      for (String stem : stems) {
+        if (lower.contains(stem)) {
+          return pattern.matcher(lower).find();
+        }
+      }
+      return false;
+    }
+  }
+
+  private static final Map<String, Signal> SIGNALS = new LinkedHashMap<>();
 
   static {
     SIGNALS.put(
         DESTROY,
-        words(
+        new Signal(
+            words(
             "delete", "deletes", "deleting", "destroy", "destroys", "destroying", "drop", "drops",
             "dropping", "re-?create", "re-?creates", "re-?creating", "rebuild from scratch",
             "wipe", "wipes", "wiping", "nuke", "nukes", "nuking", "purge", "purges", "purging",
@@ -39,10 +52,12 @@ public final class IntentLexicon {
             "erasing", "decommission", "decommissions", "decommissioning", "tear\\s+down",
             "tears\\s+down", "tearing\\s+down", "tear\\s+(it|them|this|that|everything)\\s+down",
             "teardown", "blow\\s+away", "get\\s+rid\\s+of", "remove\\s+(all|every|the\\s+whole)",
-            "throw\\s+away", "reset"));
+            "throw\\s+away", "reset"),
+            "delet", "destroy", "drop", "creat", "rebuild", "wip", "nuk", "purg", "truncat", "obliterat", "eras", "decommission", "tear", "blow", "rid", "remove", "throw", "reset"));
     SIGNALS.put(
         CATASTROPHIC,
-        words(
+        new Signal(
+            words(
             "rm\\s+-(rf|fr|r)", "force[-\\s]push(es|ing)?",
             "push\\s+(--force|-f)", "push\\s+--force-with-lease", "reset\\s+--hard",
             "wipe", "wipes", "wiping", "wipe\\s+out", "tear\\s+down", "tears\\s+down",
@@ -52,28 +67,37 @@ public final class IntentLexicon {
             "drop\\s+database", "truncate\\s+(the\\s+)?(\\w+\\s+)?(table|tables)", "delete\\s+everything",
             "delete\\s+all", "purge\\s+all", "format\\s+(the\\s+)?(disk|drive|volume)", "mkfs",
             "dd\\s+if=", "destroy\\s+everything", "terraform\\s+destroy",
-            "kubectl\\s+delete\\s+(namespace|ns)"));
+            "kubectl\\s+delete\\s+(namespace|ns)"),
+            "rm", "force", "push", "reset", "wip", "tear", "nuk", "drop", "truncat", "delete", "purge", "format", "mkfs", "dd", "destroy", "kubectl"));
     SIGNALS.put(
         ENVIRONMENT,
-        words(
+        new Signal(
+            words(
             "env", "envs", "environment", "environments", "prod", "production", "staging",
             "stage", "sandbox", "cluster", "clusters", "stack", "stacks", "infra",
             "infrastructure", "deployment", "deployments", "namespace", "namespaces", "servers?",
-            "vpc"));
+            "vpc"),
+            "env", "prod", "stag", "sandbox", "cluster", "stack", "infra", "deploy", "namespace", "server", "vpc"));
     SIGNALS.put(
         DATABASE,
-        words(
+        new Signal(
+            words(
             "database", "databases", "db", "dbs", "table", "tables", "schema", "schemas",
             "collection", "collections", "records", "rows", "data", "bucket", "buckets",
-            "backups?"));
+            "backups?"),
+            "database", "db", "table", "schema", "collection", "record", "rows", "data", "bucket", "backup"));
     SIGNALS.put(
         CONFIGURATION,
-        words("config", "configs", "configuration", "configurations", "settings", "secrets?",
-            "credentials", "dns"));
+        new Signal(
+            words("config", "configs", "configuration", "configurations", "settings", "secrets?",
+            "credentials", "dns"),
+            "config", "setting", "secret", "credential", "dns"));
     SIGNALS.put(
         REPOSITORY,
-        words("repo", "repos", "repository", "repositories", "main", "master", "branch",
-            "branches", "history", "commits"));
+        new Signal(
+            words("repo", "repos", "repository", "repositories", "main", "master", "branch",
+            "branches", "history", "commits"),
+            "repo", "main", "master", "branch", "history", "commit"));
   }
 
   private IntentLexicon() {}
@@ -86,8 +110,8 @@ public final class IntentLexicon {
     // Lower-cased once here rather than matched case-insensitively: Unicode case folding in
     // the regex engine cost more than all the rest of the analysis.
     String lower = intent.toLowerCase(Locale.ROOT);
-    for (Map.Entry<String, Pattern> signal : SIGNALS.entrySet()) {
-      if (signal.getValue().matcher(lower).find()) {
+    for (Map.Entry<String, Signal> signal : SIGNALS.entrySet()) {
+      if (signal.getValue().foundIn(lower)) {
         found.add(signal.getKey());
       }
     }

@@ -137,7 +137,12 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
+  private long writes;
+  private long commits;
+
   private void apply(List<Pending<?>> batch) {
+    writes += batch.size();
+    commits++;
     AuditChain.Head batchStart = head;
     Object[] results = new Object[batch.size()];
     Throwable[] failures = new Throwable[batch.size()];
@@ -191,5 +196,6 @@ final class GroupCommitWriter implements AutoCloseable {
   public void close() throws InterruptedException {
     closing = true;
     thread.join(TimeUnit.SECONDS.toMillis(10));
+    LOG.info("The knowledge writer applied {} writes in {} commits", writes, commits);
   }
 }
