@@ -2,22 +2,22 @@ package dev.governor.analyze;
 
 import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
-import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
 import dev.governor.knowledge.bus.BusFailure;
 import dev.governor.knowledge.bus.Messages.ActionEffectSet;
-import dev.governor.knowledge.bus.Messages.StepReported;
+import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
 import dev.governor.knowledge.bus.Messages.PlanReceived;
 import dev.governor.knowledge.bus.Messages.RuleSetActivated;
 import dev.governor.knowledge.bus.Messages.RuleSetActivation;
+import dev.governor.knowledge.bus.Messages.StepReported;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.RuleSetVersion;
+import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.model.Severity;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
-import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.rules.ActionCatalogue;
 import dev.governor.rules.CompiledRuleSet;
 import dev.governor.rules.DefaultLibrary;
@@ -71,7 +71,8 @@ public final class AnalyzeVerticle extends VerticleBase {
         .compose(known -> activeRuleSet())
         .compose(
             ruleSet ->
-                vertx.executeBlocking(() -> RuleCompiler.compile(ruleSet.version(), ruleSet.files())))
+                vertx.executeBlocking(
+                    () -> RuleCompiler.compile(ruleSet.version(), ruleSet.files())))
         .map(RuleEngine::new)
         .compose(
             ready -> {
@@ -114,14 +115,17 @@ public final class AnalyzeVerticle extends VerticleBase {
                     : knowledge.write(
                         s ->
                             s.createRuleSet(
-                                DefaultLibrary.files(), DefaultLibrary.tests(),
-                                "the default library", true, "governor",
+                                DefaultLibrary.files(),
+                                DefaultLibrary.tests(),
+                                "the default library",
+                                true,
+                                "governor",
                                 clock.instant())));
   }
 
   /**
-   * Builds the version completely off the event loop, records it as active, and only then swaps
-   * it in: reviews keep running on the previous version until the new one is whole.
+   * Builds the version completely off the event loop, records it as active, and only then swaps it
+   * in: reviews keep running on the previous version until the new one is whole.
    */
   private void activate(Message<RuleSetActivation> request) {
     RuleSetActivation activation = request.body();
@@ -143,7 +147,9 @@ public final class AnalyzeVerticle extends VerticleBase {
                 return Future.failedFuture(new TestsFailed(failures, tested.results().size()));
               }
               return knowledge
-                  .write(s -> s.activateRuleSet(version, activation.actor(), failures, clock.instant()))
+                  .write(
+                      s ->
+                          s.activateRuleSet(version, activation.actor(), failures, clock.instant()))
                   .map(activated -> tested.rules());
             })
         .onSuccess(
@@ -160,12 +166,17 @@ public final class AnalyzeVerticle extends VerticleBase {
   private static final class TestsFailed extends RuntimeException {
     TestsFailed(List<RuleTestResult> failures, int total) {
       super(
-          failures.size() + " of " + total + " tests failed: "
+          failures.size()
+              + " of "
+              + total
+              + " tests failed: "
               + failures.stream()
                   .map(f -> "\"" + f.name() + "\" (" + f.message() + ")")
                   .collect(Collectors.joining("; "))
               + "; fix them or activate with force=true",
-          null, false, false);
+          null,
+          false,
+          false);
     }
   }
 
@@ -205,17 +216,22 @@ public final class AnalyzeVerticle extends VerticleBase {
           engine.evaluate(received.agent(), received.plan(), catalogue, creators);
       analyzed =
           new PlanAnalyzed(
-              received.plan(), received.agent(), evaluation.findings(),
+              received.plan(),
+              received.agent(),
+              evaluation.findings(),
               evaluation.ruleSetVersion());
     } catch (RuntimeException e) {
       LOG.error("The rules could not evaluate plan {}", received.plan().id(), e);
       Finding failed =
           new Finding(
-              ANALYSIS_FAILED, Severity.CRITICAL, null,
+              ANALYSIS_FAILED,
+              Severity.CRITICAL,
+              null,
               "the rules could not evaluate this plan, so nothing in it is approved: " + e,
               Verdict.DENIED);
       analyzed =
-          new PlanAnalyzed(received.plan(), received.agent(), List.of(failed), engine.activeVersion());
+          new PlanAnalyzed(
+              received.plan(), received.agent(), List.of(failed), engine.activeVersion());
     }
     vertx.eventBus().publish(Bus.ANALYZE_FINDINGS, analyzed);
   }

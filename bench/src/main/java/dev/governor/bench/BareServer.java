@@ -1,8 +1,8 @@
 package dev.governor.bench;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -35,11 +35,13 @@ final class BareServer implements AutoCloseable {
                   .add(finding("A read is approved", "read-guide", "reads need no grant"))
                   .add(
                       finding(
-                          "A write with a covering grant is approved", "commit",
+                          "A write with a covering grant is approved",
+                          "commit",
                           "covered by grant \"git.commit:/repo/**\""))
                   .add(
                       finding(
-                          "A write with a covering grant is approved", "write-guide",
+                          "A write with a covering grant is approved",
+                          "write-guide",
                           "covered by grant \"fs.write:/repo/**\"")))
           .put("ruleSetVersion", 1)
           .put("decidedBy", "rules")
@@ -113,10 +115,7 @@ final class BareServer implements AutoCloseable {
                 if (steps == null || steps.isEmpty()) {
                   request.response().setStatusCode(400).end();
                 } else {
-                  request
-                      .response()
-                      .putHeader("content-type", "application/json")
-                      .end(ANSWER);
+                  request.response().putHeader("content-type", "application/json").end(ANSWER);
                 }
               })
           .onFailure(failure -> request.response().setStatusCode(500).end());

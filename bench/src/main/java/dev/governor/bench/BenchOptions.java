@@ -22,8 +22,8 @@ record BenchOptions(
     Duration requestTimeout) {
 
   static final BenchOptions DEFAULTS =
-      new BenchOptions(32, Duration.ofSeconds(10), Duration.ofSeconds(20), 5_000_000L,
-          Duration.ofSeconds(10));
+      new BenchOptions(
+          32, Duration.ofSeconds(10), Duration.ofSeconds(20), 5_000_000L, Duration.ofSeconds(10));
 
   static final String USAGE =
       """
@@ -37,10 +37,13 @@ record BenchOptions(
 
   BenchOptions {
     require(connections >= 1 && connections <= 1024, "--connections must be 1 to 1024");
-    require(!warmup.isNegative() && warmup.toSeconds() <= 3600, "--warmup-seconds must be 0 to 3600");
-    require(measured.toSeconds() >= 1 && measured.toSeconds() <= 3600, "--seconds must be 1 to 3600");
+    require(
+        !warmup.isNegative() && warmup.toSeconds() <= 3600, "--warmup-seconds must be 0 to 3600");
+    require(
+        measured.toSeconds() >= 1 && measured.toSeconds() <= 3600, "--seconds must be 1 to 3600");
     require(maxRequests >= 1, "--max-requests must be at least 1");
-    require(requestTimeout.toSeconds() >= 1 && requestTimeout.toSeconds() <= 600,
+    require(
+        requestTimeout.toSeconds() >= 1 && requestTimeout.toSeconds() <= 600,
         "--timeout-seconds must be 1 to 600");
   }
 
@@ -68,14 +71,18 @@ record BenchOptions(
   private BenchOptions with(String name, long value) {
     return switch (name) {
       case "--connections" ->
-          new BenchOptions((int) Math.min(value, Integer.MAX_VALUE), warmup, measured, maxRequests,
+          new BenchOptions(
+              (int) Math.min(value, Integer.MAX_VALUE),
+              warmup,
+              measured,
+              maxRequests,
               requestTimeout);
       case "--warmup-seconds" ->
-          new BenchOptions(connections, Duration.ofSeconds(value), measured, maxRequests,
-              requestTimeout);
+          new BenchOptions(
+              connections, Duration.ofSeconds(value), measured, maxRequests, requestTimeout);
       case "--seconds" ->
-          new BenchOptions(connections, warmup, Duration.ofSeconds(value), maxRequests,
-              requestTimeout);
+          new BenchOptions(
+              connections, warmup, Duration.ofSeconds(value), maxRequests, requestTimeout);
       case "--max-requests" ->
           new BenchOptions(connections, warmup, measured, value, requestTimeout);
       case "--timeout-seconds" ->

@@ -92,7 +92,9 @@ final class ClosedLoop {
   LoadResult run() throws Exception {
     LOG.info(
         "Loading {} with {} connections: {} s warm-up, {} s measured",
-        endpoint.name(), options.connections(), options.warmup().toSeconds(),
+        endpoint.name(),
+        options.connections(),
+        options.warmup().toSeconds(),
         options.measured().toSeconds());
     running.set(options.connections());
     if (options.warmup().isZero()) {
@@ -112,17 +114,27 @@ final class ClosedLoop {
     } catch (TimeoutException e) {
       finish();
       throw new IllegalStateException(
-          running.get() + " connections to " + endpoint.name() + " were still waiting after "
-              + deadline.toSeconds() + " s");
+          running.get()
+              + " connections to "
+              + endpoint.name()
+              + " were still waiting after "
+              + deadline.toSeconds()
+              + " s");
     } finally {
       client.close().await(30, TimeUnit.SECONDS);
     }
     long windowNanos = Math.max(0, measureEnd - measureStart);
     return new LoadResult(
-        endpoint.name(), latencies.getIntervalHistogram(), Duration.ofNanos(windowNanos),
-        warmupResponses.sum(), verdicts.snapshot(), errors.get(Phase.WARMUP).snapshot(),
-        errors.get(Phase.MEASURE).snapshot(), errors.get(Phase.DONE).snapshot(),
-        responseBytes.sum(), capped);
+        endpoint.name(),
+        latencies.getIntervalHistogram(),
+        Duration.ofNanos(windowNanos),
+        warmupResponses.sum(),
+        verdicts.snapshot(),
+        errors.get(Phase.WARMUP).snapshot(),
+        errors.get(Phase.MEASURE).snapshot(),
+        errors.get(Phase.DONE).snapshot(),
+        responseBytes.sum(),
+        capped);
   }
 
   private void beginMeasuring() {
@@ -171,7 +183,8 @@ final class ClosedLoop {
     client
         .request(request)
         .compose(req -> req.send(body))
-        .compose(response -> response.body().map(answer -> new Answer(response.statusCode(), answer)))
+        .compose(
+            response -> response.body().map(answer -> new Answer(response.statusCode(), answer)))
         .onComplete(
             result -> {
               record(System.nanoTime() - start, result);

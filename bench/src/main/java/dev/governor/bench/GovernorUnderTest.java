@@ -40,7 +40,11 @@ final class GovernorUnderTest implements AutoCloseable {
   private final String agentToken;
 
   private GovernorUnderTest(
-      Vertx clientVertx, Governor governor, Path dataDir, String adminToken, String agentId,
+      Vertx clientVertx,
+      Governor governor,
+      Path dataDir,
+      String adminToken,
+      String agentId,
       String agentToken) {
     this.clientVertx = clientVertx;
     this.governor = governor;
@@ -75,10 +79,13 @@ final class GovernorUnderTest implements AutoCloseable {
       String token = registered.body().getString("token");
       if (registered.status() != 201 || id == null || token == null) {
         throw new IllegalStateException(
-            "registering the benchmark agent failed: " + registered.status() + " "
+            "registering the benchmark agent failed: "
+                + registered.status()
+                + " "
                 + registered.text());
       }
-      GovernorUnderTest target = new GovernorUnderTest(clientVertx, governor, dataDir, adminToken, id, token);
+      GovernorUnderTest target =
+          new GovernorUnderTest(clientVertx, governor, dataDir, adminToken, id, token);
       target.checkVerdicts(calls);
       LOG.info("Governor is up on port {} with agent {}, data in {}", governor.port(), id, dataDir);
       return target;
@@ -116,10 +123,15 @@ final class GovernorUnderTest implements AutoCloseable {
     PlanBodies bodies = new PlanBodies("check-");
     for (long n : new long[] {0, PlanBodies.DENIED_EVERY - 1}) {
       String expected = PlanBodies.deniedPlan(n) ? "DENIED" : "APPROVED";
-      Calls.Reply reply = calls.post(governor.port(), endpoint().path(), agentToken, bodies.body(n));
+      Calls.Reply reply =
+          calls.post(governor.port(), endpoint().path(), agentToken, bodies.body(n));
       if (reply.status() != 200 || !expected.equals(reply.body().getString("verdict"))) {
         throw new IllegalStateException(
-            "expected " + expected + " for the benchmark's plan, got " + reply.status() + " "
+            "expected "
+                + expected
+                + " for the benchmark's plan, got "
+                + reply.status()
+                + " "
                 + reply.text());
       }
       LOG.debug("Governor answered plan {} with {}", n, reply.text());

@@ -48,34 +48,55 @@ final class PlanBodies {
                 "steps",
                 new JsonArray()
                     .add(
-                        step("read-guide", "fs.read", "/repo/CONTRIBUTING.md",
-                            "Read the current contributor guide", List.of("user"), List.of())
+                        step(
+                                "read-guide",
+                                "fs.read",
+                                "/repo/CONTRIBUTING.md",
+                                "Read the current contributor guide",
+                                List.of("user"),
+                                List.of())
                             .put("params", new JsonObject().put("encoding", "utf-8")))
                     .add(
-                        step("write-guide", "fs.write", "/repo/docs/contributing.md",
-                            "Write the revised guide with the new review steps",
-                            List.of("user", "agent"), List.of("read-guide"))
+                        step(
+                                "write-guide",
+                                "fs.write",
+                                "/repo/docs/contributing.md",
+                                "Write the revised guide with the new review steps",
+                                List.of("user", "agent"),
+                                List.of("read-guide"))
                             .put("params", new JsonObject().put("bytes", 4096).put("mode", "0644")))
                     .add(thirdStep));
     return plan.encode().substring(1);
   }
 
   private static JsonObject commitStep() {
-    return step("commit", "git.commit", "/repo/branches/docs-review",
-            "Commit the revised guide on the docs-review branch", List.of("agent"),
+    return step(
+            "commit",
+            "git.commit",
+            "/repo/branches/docs-review",
+            "Commit the revised guide on the docs-review branch",
+            List.of("agent"),
             List.of("write-guide"))
         .put("params", new JsonObject().put("message", "docs: describe the new review process"));
   }
 
   private static JsonObject uncoveredWriteStep() {
-    return step("mirror", "fs.write", "/etc/apt/sources.list",
-            "Point the package mirror at a local cache before the docs build", List.of("agent"),
+    return step(
+            "mirror",
+            "fs.write",
+            "/etc/apt/sources.list",
+            "Point the package mirror at a local cache before the docs build",
+            List.of("agent"),
             List.of("write-guide"))
         .put("params", new JsonObject().put("line", "deb http://127.0.0.1/debian stable main"));
   }
 
   private static JsonObject step(
-      String id, String action, String target, String intent, List<String> provenance,
+      String id,
+      String action,
+      String target,
+      String intent,
+      List<String> provenance,
       List<String> dependsOn) {
     return new JsonObject()
         .put("id", id)

@@ -23,11 +23,23 @@ final class Report {
         Locale.ROOT,
         "Plan reviews, closed loop on 127.0.0.1: %d connections, %d s warm-up + %d s measured per"
             + " target; %d CPUs, Java %s%n%n",
-        options.connections(), options.warmup().toSeconds(), options.measured().toSeconds(),
-        Runtime.getRuntime().availableProcessors(), Runtime.version());
+        options.connections(),
+        options.warmup().toSeconds(),
+        options.measured().toSeconds(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version());
     out.printf(
-        Locale.ROOT, ROW, "target", "responses", "per second", "p50 ms", "p90 ms", "p99 ms",
-        "max ms", "errors", "bytes");
+        Locale.ROOT,
+        ROW,
+        "target",
+        "responses",
+        "per second",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "errors",
+        "bytes");
     row(out, governor);
     row(out, bare);
     out.println(
@@ -43,13 +55,17 @@ final class Report {
         ratio(p(governor.latencies(), 99), p(bare.latencies(), 99), "%.1f"));
     out.printf(Locale.ROOT, "Governor verdicts: %s%n", shares(governor.verdicts()));
     out.printf(
-        Locale.ROOT, "Governor audit log after the run: %d entries, hash chain %s%n",
-        audit.entries(), audit.ok() ? "verified" : "BROKEN");
+        Locale.ROOT,
+        "Governor audit log after the run: %d entries, hash chain %s%n",
+        audit.entries(),
+        audit.ok() ? "verified" : "BROKEN");
     for (LoadResult result : new LoadResult[] {governor, bare}) {
       if (result.capped()) {
         out.printf(
-            Locale.ROOT, "%s: the request cap (--max-requests %d) ended the load early%n",
-            result.target(), options.maxRequests());
+            Locale.ROOT,
+            "%s: the request cap (--max-requests %d) ended the load early%n",
+            result.target(),
+            options.maxRequests());
       }
       errors(out, result.target(), "warm-up", result.warmupErrors());
       errors(out, result.target(), "measured", result.errors());
@@ -65,14 +81,21 @@ final class Report {
   private static void row(PrintStream out, LoadResult result) {
     Histogram h = result.latencies();
     out.printf(
-        Locale.ROOT, ROW, result.target(), result.responses(),
-        String.format(Locale.ROOT, "%.1f", result.perSecond()), ms(p(h, 50)), ms(p(h, 90)),
-        ms(p(h, 99)), ms(h.getTotalCount() == 0 ? 0 : h.getMaxValue()),
+        Locale.ROOT,
+        ROW,
+        result.target(),
+        result.responses(),
+        String.format(Locale.ROOT, "%.1f", result.perSecond()),
+        ms(p(h, 50)),
+        ms(p(h, 90)),
+        ms(p(h, 99)),
+        ms(h.getTotalCount() == 0 ? 0 : h.getMaxValue()),
         Tally.total(result.errors()),
         String.format(Locale.ROOT, "%.0f", result.meanResponseBytes()));
   }
 
-  private static void errors(PrintStream out, String target, String phase, Map<String, Long> errors) {
+  private static void errors(
+      PrintStream out, String target, String phase, Map<String, Long> errors) {
     errors.forEach(
         (kind, count) ->
             out.printf(Locale.ROOT, "%s errors (%s): %d x %s%n", target, phase, count, kind));
@@ -84,8 +107,9 @@ final class Report {
     verdicts.forEach(
         (verdict, count) ->
             text.append(text.length() == 0 ? "" : ", ")
-                .append(String.format(
-                    Locale.ROOT, "%s %d (%.1f%%)", verdict, count, 100.0 * count / total)));
+                .append(
+                    String.format(
+                        Locale.ROOT, "%s %d (%.1f%%)", verdict, count, 100.0 * count / total)));
     return text.length() == 0 ? "none" : text.toString();
   }
 

@@ -57,13 +57,16 @@ public final class ReviewBenchmark {
       // bare endpoint starts.
       try (GovernorUnderTest target = GovernorUnderTest.start(client)) {
         governorEndpoint = target.endpoint();
-        governor = new ClosedLoop(client, options, governorEndpoint, new PlanBodies("bench-")).run();
+        governor =
+            new ClosedLoop(client, options, governorEndpoint, new PlanBodies("bench-")).run();
         audit = target.verifyAudit();
       }
       try (BareServer target = BareServer.start()) {
         bare =
             new ClosedLoop(
-                    client, options, target.standingInFor(governorEndpoint),
+                    client,
+                    options,
+                    target.standingInFor(governorEndpoint),
                     new PlanBodies("bench-"))
                 .run();
       }

@@ -67,13 +67,47 @@ public class RuleEvaluationBenchmark {
     bareContainer = services.newKieContainer(id);
     bare = bareContainer.getKieBase().newStatelessKieSession();
     agent =
-        new Agent("a", "coder", "team", Environment.STAGING, List.of("fs.write:/repo/**", "git.commit:/repo/**"),
-            Budgets.NONE, Map.of(), Instant.EPOCH);
+        new Agent(
+            "a",
+            "coder",
+            "team",
+            Environment.STAGING,
+            List.of("fs.write:/repo/**", "git.commit:/repo/**"),
+            Budgets.NONE,
+            Map.of(),
+            Instant.EPOCH);
     plan =
-        new Plan("p", "a", null, null, "update the docs", List.of(
-            new Step("s1", "fs.read", "/repo/README.md", "read the docs", List.of("user"), List.of(), Map.of()),
-            new Step("s2", "fs.write", "/repo/docs/guide.md", "document the new flag", List.of("user"), List.of(), Map.of()),
-            new Step("s3", "git.commit", "/repo", "commit the docs change", List.of("agent"), List.of(), Map.of())),
+        new Plan(
+            "p",
+            "a",
+            null,
+            null,
+            "update the docs",
+            List.of(
+                new Step(
+                    "s1",
+                    "fs.read",
+                    "/repo/README.md",
+                    "read the docs",
+                    List.of("user"),
+                    List.of(),
+                    Map.of()),
+                new Step(
+                    "s2",
+                    "fs.write",
+                    "/repo/docs/guide.md",
+                    "document the new flag",
+                    List.of("user"),
+                    List.of(),
+                    Map.of()),
+                new Step(
+                    "s3",
+                    "git.commit",
+                    "/repo",
+                    "commit the docs change",
+                    List.of("agent"),
+                    List.of(),
+                    Map.of())),
             Instant.EPOCH);
     facts = Facts.of(agent, plan, ActionCatalogue.DEFAULTS, Map.of());
   }

@@ -66,7 +66,8 @@ final class ActionApi {
     String effect = AgentApi.bodyOf(ctx).getString("effect");
     bus.<ActionEffectSet>request(
             Bus.MONITOR_SET_ACTION_EFFECT,
-            new ActionEffectOverride(ctx.pathParam("action"), effect, Authenticator.of(ctx).actor()))
+            new ActionEffectOverride(
+                ctx.pathParam("action"), effect, Authenticator.of(ctx).actor()))
         .onSuccess(reply -> Views.send(ctx, 200, reply.body()))
         .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
   }

@@ -1,7 +1,6 @@
 package dev.governor.console;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.governor.knowledge.Json;
 import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.AgentRegistered;
@@ -67,8 +66,14 @@ final class AgentApi {
     RegistrationBody body = ContractValidation.body(ctx, RegistrationBody.class);
     AgentRegistration registration =
         new AgentRegistration(
-            body.name(), body.owner(), body.environment(), body.grants(), body.budgets(),
-            body.labels(), body.tools(), principal.actor());
+            body.name(),
+            body.owner(),
+            body.environment(),
+            body.grants(),
+            body.budgets(),
+            body.labels(),
+            body.tools(),
+            principal.actor());
     bus.<AgentRegistered>request(Bus.MONITOR_REGISTER_AGENT, registration)
         .onSuccess(
             reply -> {
@@ -116,7 +121,11 @@ final class AgentApi {
     bus.request(
             Bus.MONITOR_SUBMIT_PLAN,
             new PlanSubmission(
-                planId, caller.agent(), body.idempotencyKey(), body.taskId(), body.goal(),
+                planId,
+                caller.agent(),
+                body.idempotencyKey(),
+                body.taskId(),
+                body.goal(),
                 body.steps()))
         .onFailure(
             failure -> {
@@ -129,7 +138,9 @@ final class AgentApi {
             failure -> {
               if (!ctx.response().ended()) {
                 HttpErrors.respond(
-                    ctx, 503, "review_failed",
+                    ctx,
+                    503,
+                    "review_failed",
                     "the review could not be completed, so nothing was approved: "
                         + failure.getMessage());
               }
@@ -139,7 +150,8 @@ final class AgentApi {
   void reportStep(RoutingContext ctx) {
     Principal principal = Authenticator.of(ctx);
     if (!(principal instanceof Principal.AgentPrincipal caller)) {
-      HttpErrors.respond(ctx, 403, "forbidden", "only the agent that carried a step out reports it");
+      HttpErrors.respond(
+          ctx, 403, "forbidden", "only the agent that carried a step out reports it");
       return;
     }
     JsonObject body = bodyOf(ctx);
@@ -147,8 +159,11 @@ final class AgentApi {
     bus.<StepReported>request(
             Bus.MONITOR_REPORT_STEP,
             new StepReportSubmission(
-                ctx.pathParam("planId"), ctx.pathParam("stepId"), caller.agent(),
-                body.getString("status"), result.getMap()))
+                ctx.pathParam("planId"),
+                ctx.pathParam("stepId"),
+                caller.agent(),
+                body.getString("status"),
+                result.getMap()))
         .onSuccess(reply -> Views.send(ctx, 200, reply.body()))
         .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
   }

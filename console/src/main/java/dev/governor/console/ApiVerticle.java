@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of Governor: the API of the OpenAPI document (requests validated against it), the
- * web console, and {@code /health}. Agents' plans go to Monitor on the bus; their answers come
- * back from Execute's announcements.
+ * web console, and {@code /health}. Agents' plans go to Monitor on the bus; their answers come back
+ * from Execute's announcements.
  */
 public final class ApiVerticle extends VerticleBase {
 
@@ -49,14 +49,17 @@ public final class ApiVerticle extends VerticleBase {
     DecisionWaiters waiters = new DecisionWaiters(vertx);
     vertx
         .eventBus()
-        .<DecisionRecorded>consumer(Bus.EXECUTE_DECISIONS, m -> waiters.decided(m.body().decision()));
+        .<DecisionRecorded>consumer(
+            Bus.EXECUTE_DECISIONS, m -> waiters.decided(m.body().decision()));
     vertx
         .eventBus()
         .<ReviewFailed>consumer(
             Bus.EXECUTE_FAILURES, m -> waiters.failed(m.body().planId(), m.body().reason()));
     AgentApi agents =
         new AgentApi(
-            knowledge, vertx.eventBus(), waiters,
+            knowledge,
+            vertx.eventBus(),
+            waiters,
             config().getInteger("reviewTimeoutSeconds", 30) * 1000L,
             config().getInteger("maxWaitSeconds", 60));
     OperatorApi operators = new OperatorApi(vertx, knowledge);
@@ -100,9 +103,7 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "whoami", operators::whoami);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
-              router
-                  .get("/api/v1/openapi.json")
-                  .handler(ctx -> ctx.response().sendFile(OPENAPI));
+              router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().sendFile(OPENAPI));
               router.route("/api/*").handler(this::unknownRoute);
               router
                   .route("/*")
@@ -125,7 +126,9 @@ public final class ApiVerticle extends VerticleBase {
                 vertx
                     .createHttpServer(new HttpServerOptions().setCompressionSupported(false))
                     .requestHandler(router)
-                    .listen(config().getInteger("httpPort", 8080), config().getString("httpHost", "127.0.0.1")))
+                    .listen(
+                        config().getInteger("httpPort", 8080),
+                        config().getString("httpHost", "127.0.0.1")))
         .onSuccess(listening -> server = listening);
   }
 
@@ -160,8 +163,13 @@ public final class ApiVerticle extends VerticleBase {
 
   private void unknownRoute(RoutingContext ctx) {
     HttpErrors.respond(
-        ctx, 404, "not_found",
-        "no route " + ctx.request().method() + " " + ctx.normalizedPath()
+        ctx,
+        404,
+        "not_found",
+        "no route "
+            + ctx.request().method()
+            + " "
+            + ctx.normalizedPath()
             + "; the API is described at /api/v1/openapi.json");
   }
 
@@ -171,8 +179,12 @@ public final class ApiVerticle extends VerticleBase {
     switch (status) {
       case 413 ->
           HttpErrors.respond(
-              ctx, 413, "body_too_large",
-              "the body is larger than the limit of " + config().getLong("maxBodyBytes") + " bytes");
+              ctx,
+              413,
+              "body_too_large",
+              "the body is larger than the limit of "
+                  + config().getLong("maxBodyBytes")
+                  + " bytes");
       case 404 -> unknownRoute(ctx);
       case 405 ->
           HttpErrors.respond(

@@ -39,7 +39,8 @@ final class ContractValidation {
   private static final JsonSchemaFactory SCHEMAS =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
-  private record ParameterCheck(String name, boolean inPath, boolean required, String type, JsonSchema schema) {}
+  private record ParameterCheck(
+      String name, boolean inPath, boolean required, String type, JsonSchema schema) {}
 
   /** The OpenAPI document, with component references made into JSON Schema {@code $defs}. */
   private final ObjectNode document;
@@ -70,7 +71,8 @@ final class ContractValidation {
       if (in.equals("path") || in.equals("query")) {
         parameters.add(
             new ParameterCheck(
-                parameter.path("name").asText(), in.equals("path"),
+                parameter.path("name").asText(),
+                in.equals("path"),
                 parameter.path("required").asBoolean(false),
                 parameter.path("schema").path("type").asText("string"),
                 schema(parameter.path("schema"))));
@@ -78,7 +80,9 @@ final class ContractValidation {
     }
     JsonNode body = operation.path("requestBody");
     JsonSchema bodySchema =
-        body.isMissingNode() ? null : schema(body.path("content").path("application/json").path("schema"));
+        body.isMissingNode()
+            ? null
+            : schema(body.path("content").path("application/json").path("schema"));
     boolean bodyRequired = body.path("required").asBoolean(false);
     return ctx -> validate(ctx, parameters, bodySchema, bodyRequired);
   }
@@ -120,10 +124,12 @@ final class ContractValidation {
   private static void validate(
       RoutingContext ctx, List<ParameterCheck> parameters, JsonSchema body, boolean bodyRequired) {
     for (ParameterCheck check : parameters) {
-      String raw = check.inPath() ? ctx.pathParam(check.name()) : ctx.queryParams().get(check.name());
+      String raw =
+          check.inPath() ? ctx.pathParam(check.name()) : ctx.queryParams().get(check.name());
       if (raw == null) {
         if (check.required()) {
-          HttpErrors.respond(ctx, 400, "missing_field", "the parameter " + check.name() + " is required");
+          HttpErrors.respond(
+              ctx, 400, "missing_field", "the parameter " + check.name() + " is required");
           return;
         }
         continue;
@@ -131,15 +137,28 @@ final class ContractValidation {
       JsonNode value = typed(check.type(), raw);
       if (value == null) {
         HttpErrors.respond(
-            ctx, 400, "invalid_request",
-            "the parameter " + check.name() + " must be " + describe(check.type()) + ", not \"" + raw + "\"");
+            ctx,
+            400,
+            "invalid_request",
+            "the parameter "
+                + check.name()
+                + " must be "
+                + describe(check.type())
+                + ", not \""
+                + raw
+                + "\"");
         return;
       }
       Set<ValidationMessage> problems = check.schema().validate(value);
       if (!problems.isEmpty()) {
         HttpErrors.respond(
-            ctx, 400, "invalid_request",
-            "the parameter " + check.name() + " is invalid: " + problems.iterator().next().getMessage());
+            ctx,
+            400,
+            "invalid_request",
+            "the parameter "
+                + check.name()
+                + " is invalid: "
+                + problems.iterator().next().getMessage());
         return;
       }
     }
@@ -159,9 +178,12 @@ final class ContractValidation {
       return true;
     }
     String contentType = ctx.request().getHeader("content-type");
-    if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    if (contentType != null
+        && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       HttpErrors.respond(
-          ctx, 415, "unsupported_media_type",
+          ctx,
+          415,
+          "unsupported_media_type",
           "send the body as JSON with \"content-type: application/json\", not " + contentType);
       return false;
     }
@@ -169,16 +191,22 @@ final class ContractValidation {
     try {
       parsed = Json.MAPPER.readTree(buffer.getBytes());
     } catch (IOException e) {
-      HttpErrors.respond(ctx, 400, "malformed_json", "the body is not valid JSON: " + firstLine(e.getMessage()));
+      HttpErrors.respond(
+          ctx, 400, "malformed_json", "the body is not valid JSON: " + firstLine(e.getMessage()));
       return false;
     }
     Set<ValidationMessage> problems = schema.validate(parsed);
     if (!problems.isEmpty()) {
       boolean missing = problems.stream().anyMatch(p -> "required".equals(p.getType()));
       ValidationMessage first =
-          problems.stream().filter(p -> !missing || "required".equals(p.getType())).findFirst().orElseThrow();
+          problems.stream()
+              .filter(p -> !missing || "required".equals(p.getType()))
+              .findFirst()
+              .orElseThrow();
       HttpErrors.respond(
-          ctx, 400, missing ? "missing_field" : "invalid_request",
+          ctx,
+          400,
+          missing ? "missing_field" : "invalid_request",
           first.getMessage().replaceFirst("^\\$", "body"));
       return false;
     }

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * HTTP requests waiting for a plan's decision: a review waiting for the first decision, a long
- * poll waiting for an escalation to be settled. Confined to one verticle's event loop.
+ * HTTP requests waiting for a plan's decision: a review waiting for the first decision, a long poll
+ * waiting for an escalation to be settled. Confined to one verticle's event loop.
  */
 final class DecisionWaiters {
 
@@ -49,7 +49,9 @@ final class DecisionWaiters {
               remove(planId, promise);
               promise.tryFail(new WaitFailed("no decision in time", true));
             });
-    byPlan.computeIfAbsent(planId, id -> new ArrayList<>(1)).add(new Waiter(accepts, promise, timer));
+    byPlan
+        .computeIfAbsent(planId, id -> new ArrayList<>(1))
+        .add(new Waiter(accepts, promise, timer));
     return promise.future();
   }
 

@@ -13,17 +13,17 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The launcher: opens the knowledge store, deploys the loop's four stages and the HTTP API, and
@@ -65,7 +65,9 @@ public final class Governor implements AutoCloseable {
       return CommandLine.ExitCode.OK;
     }
 
-    @Command(name = "validate", description = "Compile DRL files; print every error with file, line and column.")
+    @Command(
+        name = "validate",
+        description = "Compile DRL files; print every error with file, line and column.")
     static final class Validate implements Callable<Integer> {
       @Parameters(paramLabel = "FILE_OR_DIR", description = "a .drl file, or a folder of them")
       Path path;
@@ -74,11 +76,15 @@ public final class Governor implements AutoCloseable {
 
       @Override
       public Integer call() {
-        return new RulesCommand(spec.commandLine().getOut(), spec.commandLine().getErr()).validate(path);
+        return new RulesCommand(spec.commandLine().getOut(), spec.commandLine().getErr())
+            .validate(path);
       }
     }
 
-    @Command(name = "test", description = "Compile the .drl files in a folder and run the test cases in its *.tests.json files.")
+    @Command(
+        name = "test",
+        description =
+            "Compile the .drl files in a folder and run the test cases in its *.tests.json files.")
     static final class Test implements Callable<Integer> {
       @Parameters(paramLabel = "DIR", description = "a folder of .drl files and *.tests.json files")
       Path path;
@@ -87,7 +93,8 @@ public final class Governor implements AutoCloseable {
 
       @Override
       public Integer call() {
-        return new RulesCommand(spec.commandLine().getOut(), spec.commandLine().getErr()).test(path);
+        return new RulesCommand(spec.commandLine().getOut(), spec.commandLine().getErr())
+            .test(path);
       }
     }
   }
@@ -98,7 +105,8 @@ public final class Governor implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(governor::close, "governor-shutdown"));
     String url = "http://" + settings.httpHost() + ":" + governor.port() + "/";
     System.out.println("Governor is listening on " + url);
-    System.out.println("Console: " + url + "  (data in " + settings.dataDir().toAbsolutePath() + ")");
+    System.out.println(
+        "Console: " + url + "  (data in " + settings.dataDir().toAbsolutePath() + ")");
     if (governor.generatedAdminToken != null) {
       System.out.println(
           "Admin token (shown once; set GOVERNOR_ADMIN_TOKEN to choose your own): "
@@ -119,7 +127,8 @@ public final class Governor implements AutoCloseable {
       String candidate = Secrets.newToken("gvo_");
       boolean created =
           store
-              .ensureOperator("admin", Set.of(Role.ADMIN), Secrets.tokenHash(candidate), clock.instant())
+              .ensureOperator(
+                  "admin", Set.of(Role.ADMIN), Secrets.tokenHash(candidate), clock.instant())
               .get(30, TimeUnit.SECONDS);
       generatedToken = created ? candidate : null;
     }

@@ -54,7 +54,9 @@ final class OperatorApi {
     }
     String status = ctx.queryParams().get("status");
     EscalationFilter filter =
-        status == null ? EscalationFilter.PENDING : EscalationFilter.valueOf(status.toUpperCase(Locale.ROOT));
+        status == null
+            ? EscalationFilter.PENDING
+            : EscalationFilter.valueOf(status.toUpperCase(Locale.ROOT));
     int limit = intParam(ctx, "limit", DEFAULT_LIMIT);
     knowledge
         .read(s -> s.escalations(filter, limit))
@@ -115,7 +117,9 @@ final class OperatorApi {
     if (!allowed(ctx, Role.VIEWER)) {
       return;
     }
-    long after = Long.parseLong(ctx.queryParams().get("after") == null ? "0" : ctx.queryParams().get("after"));
+    long after =
+        Long.parseLong(
+            ctx.queryParams().get("after") == null ? "0" : ctx.queryParams().get("after"));
     int limit = intParam(ctx, "limit", DEFAULT_LIMIT);
     knowledge
         .read(s -> s.audit(after, limit))
@@ -175,7 +179,9 @@ final class OperatorApi {
       return true;
     }
     HttpErrors.respond(
-        ctx, 403, "forbidden",
+        ctx,
+        403,
+        "forbidden",
         "this needs an operator with the " + role.name().toLowerCase(Locale.ROOT) + " role");
     return false;
   }

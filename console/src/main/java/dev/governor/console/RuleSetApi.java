@@ -117,13 +117,18 @@ final class RuleSetApi {
                   .write(
                       s ->
                           s.createRuleSet(
-                              candidate.files(), candidate.tests(), candidate.comment(), false,
-                              actor, clock.instant()))
+                              candidate.files(),
+                              candidate.tests(),
+                              candidate.comment(),
+                              false,
+                              actor,
+                              clock.instant()))
                   .onSuccess(
                       created -> {
                         ObjectNode view = Json.MAPPER.valueToTree(created);
                         view.set("testResults", Json.MAPPER.valueToTree(checked.testResults()));
-                        ctx.response().putHeader("location", "/api/v1/rulesets/" + created.version());
+                        ctx.response()
+                            .putHeader("location", "/api/v1/rulesets/" + created.version());
                         Views.send(ctx, 201, view);
                       })
                   .mapEmpty();
@@ -150,13 +155,19 @@ final class RuleSetApi {
               return vertx
                   .executeBlocking(
                       () -> {
-                        try (CompiledRuleSet rules = RuleCompiler.compile(version, found.get().files())) {
+                        try (CompiledRuleSet rules =
+                            RuleCompiler.compile(version, found.get().files())) {
                           KnowledgeStore store = knowledge.store();
                           Map<String, String> creators = new HashMap<>();
-                          store.resources().values().forEach(r -> creators.put(r.target(), r.createdBy()));
+                          store
+                              .resources()
+                              .values()
+                              .forEach(r -> creators.put(r.target(), r.createdBy()));
                           return Backtest.run(
-                              rules, store.recentReviews(limit),
-                              new ActionCatalogue(store.actionEffects()), creators);
+                              rules,
+                              store.recentReviews(limit),
+                              new ActionCatalogue(store.actionEffects()),
+                              creators);
                         }
                       },
                       false)
@@ -176,7 +187,8 @@ final class RuleSetApi {
         .<RuleSetActivated>request(
             Bus.ANALYZE_ACTIVATE_RULE_SET,
             new RuleSetActivation(
-                version, Authenticator.of(ctx).actor(),
+                version,
+                Authenticator.of(ctx).actor(),
                 "true".equals(ctx.queryParams().get("force"))))
         .compose(reply -> knowledge.read(s -> s.ruleSet(reply.body().version())))
         .onSuccess(activated -> Views.send(ctx, 200, activated.orElseThrow()))
@@ -213,7 +225,8 @@ final class RuleSetApi {
   private static Candidate candidate(RoutingContext ctx) {
     CandidateBody body = ContractValidation.body(ctx, CandidateBody.class);
     return new Candidate(
-        body.files(), body.tests() == null ? List.of() : body.tests(),
+        body.files(),
+        body.tests() == null ? List.of() : body.tests(),
         body.comment() == null ? "" : body.comment());
   }
 

@@ -66,15 +66,18 @@ final class RulesCommand {
       return UNUSABLE;
     }
     if (cases.isEmpty()) {
-      err.println("error: no test cases in " + dir + " (files named *.tests.json, each a JSON array)");
+      err.println(
+          "error: no test cases in " + dir + " (files named *.tests.json, each a JSON array)");
       return UNUSABLE;
     }
     try (CompiledRuleSet compiled = RuleCompiler.compile(0, files)) {
       List<RuleTestResult> results = RuleTests.run(compiled, cases);
       long failed = results.stream().filter(r -> !r.ok()).count();
       for (RuleTestResult result : results) {
-        out.println((result.ok() ? "PASS " : "FAIL ") + result.name()
-            + (result.ok() ? "" : ": " + result.message()));
+        out.println(
+            (result.ok() ? "PASS " : "FAIL ")
+                + result.name()
+                + (result.ok() ? "" : ": " + result.message()));
       }
       out.println((results.size() - failed) + " passed, " + failed + " failed");
       return failed == 0 ? OK : FAILED;
@@ -86,7 +89,8 @@ final class RulesCommand {
 
   private void report(List<RuleError> errors) {
     for (RuleError error : errors) {
-      err.println(error.file() + ":" + error.line() + ":" + error.column() + ": " + error.message());
+      err.println(
+          error.file() + ":" + error.line() + ":" + error.column() + ": " + error.message());
     }
     err.println(errors.size() + " error(s)");
   }
@@ -108,7 +112,8 @@ final class RulesCommand {
       for (Path path : paths) {
         String name = path.getFileName().toString();
         if (files.put(name, Files.readString(path)) != null) {
-          err.println("error: two files are named " + name + "; a rule set's file names are unique");
+          err.println(
+              "error: two files are named " + name + "; a rule set's file names are unique");
           return null;
         }
       }
@@ -127,7 +132,8 @@ final class RulesCommand {
     List<RuleTestCase> cases = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path path : walk.filter(p -> p.toString().endsWith(".tests.json")).sorted().toList()) {
-        cases.addAll(Json.MAPPER.readValue(path.toFile(), new TypeReference<List<RuleTestCase>>() {}));
+        cases.addAll(
+            Json.MAPPER.readValue(path.toFile(), new TypeReference<List<RuleTestCase>>() {}));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Every setting of Governor, read once at start: defaults, then a JSON file (the path in {@code
- * GOVERNOR_CONFIG}, keys as in {@link #DEFAULTS}), then environment variables ({@code
- * GOVERNOR_} and the key in upper snake case: {@code httpPort} is {@code GOVERNOR_HTTP_PORT}).
+ * GOVERNOR_CONFIG}, keys as in {@link #DEFAULTS}), then environment variables ({@code GOVERNOR_}
+ * and the key in upper snake case: {@code httpPort} is {@code GOVERNOR_HTTP_PORT}).
  */
 public record Settings(JsonObject values) {
 
@@ -106,8 +106,13 @@ public record Settings(JsonObject values) {
       }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "setting " + key + " (" + environmentName(key) + ") must be a whole number, not \""
-              + value + "\"");
+          "setting "
+              + key
+              + " ("
+              + environmentName(key)
+              + ") must be a whole number, not \""
+              + value
+              + "\"");
     }
     return value;
   }

@@ -26,7 +26,10 @@ class ActionCatalogueTest {
   void start() throws Exception {
     governor =
         Governor.start(
-            Settings.load(Map.of()).with("dataDir", dataDir.toString()).with("httpPort", 0).with("adminToken", ADMIN),
+            Settings.load(Map.of())
+                .with("dataDir", dataDir.toString())
+                .with("httpPort", 0)
+                .with("adminToken", ADMIN),
             Clock.systemUTC());
     http = new Http(governor.port());
   }
@@ -44,41 +47,64 @@ class ActionCatalogueTest {
 
     assertThat(review(declared)).isEqualTo("DENIED");
     assertThat(review(silent)).isEqualTo("APPROVED");
-    assertThat(http.get("/api/v1/actions/deploy.run", ADMIN).json().getString("effect")).isEqualTo("write");
+    assertThat(http.get("/api/v1/actions/deploy.run", ADMIN).json().getString("effect"))
+        .isEqualTo("write");
 
-    Http.Reply set = http.put("/api/v1/actions/deploy.run", ADMIN, new JsonObject().put("effect", "read"));
+    Http.Reply set =
+        http.put("/api/v1/actions/deploy.run", ADMIN, new JsonObject().put("effect", "read"));
     assertThat(set.status()).as(set.json().encode()).isEqualTo(200);
 
     assertThat(review(declared)).isEqualTo("APPROVED");
     JsonObject classification = http.get("/api/v1/actions/deploy.run", ADMIN).json();
     assertThat(classification.getString("effect")).isEqualTo("read");
     assertThat(classification.getString("source")).isEqualTo("override");
-    assertThat(http.get("/api/v1/actions", ADMIN).json().getJsonObject("overrides").getString("deploy.run"))
+    assertThat(
+            http.get("/api/v1/actions", ADMIN)
+                .json()
+                .getJsonObject("overrides")
+                .getString("deploy.run"))
         .isEqualTo("read");
     JsonArray entries = http.get("/api/v1/audit?limit=1000", ADMIN).json().getJsonArray("entries");
-    assertThat(entries.stream().map(e -> ((JsonObject) e).getString("type"))).contains("action.effect.set");
+    assertThat(entries.stream().map(e -> ((JsonObject) e).getString("type")))
+        .contains("action.effect.set");
   }
 
   @Test
   @DisplayName("Bad effects and actions are refused and change nothing")
   void badInput() {
     long before = http.get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
-    assertThat(http.put("/api/v1/actions/deploy.run", ADMIN, new JsonObject().put("effect", "harmless")).status())
+    assertThat(
+            http.put(
+                    "/api/v1/actions/deploy.run", ADMIN, new JsonObject().put("effect", "harmless"))
+                .status())
         .isEqualTo(400);
-    assertThat(http.put("/api/v1/actions/rm%20-rf", ADMIN, new JsonObject().put("effect", "read")).status())
+    assertThat(
+            http.put("/api/v1/actions/rm%20-rf", ADMIN, new JsonObject().put("effect", "read"))
+                .status())
         .isEqualTo(400);
-    assertThat(http.post("/api/v1/agents", ADMIN,
-            ReviewLoopTest.registration("x", "sandbox").put("tools", new JsonObject().put("deploy.run", "scary"))).status())
+    assertThat(
+            http.post(
+                    "/api/v1/agents",
+                    ADMIN,
+                    ReviewLoopTest.registration("x", "sandbox")
+                        .put("tools", new JsonObject().put("deploy.run", "scary")))
+                .status())
         .isEqualTo(400);
-    assertThat(http.post("/api/v1/agents", ADMIN,
-            ReviewLoopTest.registration("x", "sandbox").put("tools", new JsonObject().put("deploy", "read"))).status())
+    assertThat(
+            http.post(
+                    "/api/v1/agents",
+                    ADMIN,
+                    ReviewLoopTest.registration("x", "sandbox")
+                        .put("tools", new JsonObject().put("deploy", "read")))
+                .status())
         .isEqualTo(400);
     assertThat(http.get("/api/v1/audit/verify", ADMIN).json().getLong("entries")).isEqualTo(before);
   }
 
   private JsonObject register(String name, JsonObject tools) {
     JsonObject body =
-        ReviewLoopTest.registration(name, "production").put("grants", new JsonArray().add("deploy.*:**"));
+        ReviewLoopTest.registration(name, "production")
+            .put("grants", new JsonArray().add("deploy.*:**"));
     if (tools != null) {
       body.put("tools", tools);
     }
@@ -88,8 +114,15 @@ class ActionCatalogueTest {
   }
 
   private String review(JsonObject agent) {
-    JsonObject plan = new JsonObject().put("goal", "deploy")
-        .put("steps", new JsonArray().add(ReviewLoopTest.step("s1", "deploy.run", "env:prod", "roll out 1.2.3")));
-    return http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan).json().getString("verdict");
+    JsonObject plan =
+        new JsonObject()
+            .put("goal", "deploy")
+            .put(
+                "steps",
+                new JsonArray()
+                    .add(ReviewLoopTest.step("s1", "deploy.run", "env:prod", "roll out 1.2.3")));
+    return http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan)
+        .json()
+        .getString("verdict");
   }
 }

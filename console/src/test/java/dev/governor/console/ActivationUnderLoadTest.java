@@ -55,7 +55,10 @@ class ActivationUnderLoadTest {
   void start() throws Exception {
     governor =
         Governor.start(
-            Settings.load(Map.of()).with("dataDir", dataDir.toString()).with("httpPort", 0).with("adminToken", ADMIN),
+            Settings.load(Map.of())
+                .with("dataDir", dataDir.toString())
+                .with("httpPort", 0)
+                .with("adminToken", ADMIN),
             Clock.systemUTC());
     http = new Http(governor.port());
   }
@@ -66,14 +69,23 @@ class ActivationUnderLoadTest {
   }
 
   @Test
-  @DisplayName("Reviews run through 50 activations with no failure and no review decided by half a rule set")
+  @DisplayName(
+      "Reviews run through 50 activations with no failure and no review decided by half a rule set")
   void activationIsAtomicUnderLoad() {
     JsonObject agent =
-        http.post("/api/v1/agents", ADMIN,
-                ReviewLoopTest.registration("busy", "sandbox").put("grants", new JsonArray().add("fs.write:/tmp/**")))
+        http.post(
+                "/api/v1/agents",
+                ADMIN,
+                ReviewLoopTest.registration("busy", "sandbox")
+                    .put("grants", new JsonArray().add("fs.write:/tmp/**")))
             .json();
-    JsonObject files = new JsonObject(new HashMap<String, Object>(DefaultLibrary.files())).put("marker.drl", MARKER_RULE);
-    assertThat(http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files)).json().getInteger("version"))
+    JsonObject files =
+        new JsonObject(new HashMap<String, Object>(DefaultLibrary.files()))
+            .put("marker.drl", MARKER_RULE);
+    assertThat(
+            http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files))
+                .json()
+                .getInteger("version"))
         .isEqualTo(2);
 
     AtomicBoolean running = new AtomicBoolean(true);
@@ -82,22 +94,35 @@ class ActivationUnderLoadTest {
     ExecutorService reviewers = Executors.newFixedThreadPool(4);
     List<CompletableFuture<Void>> load = new ArrayList<>();
     for (int r = 0; r < 4; r++) {
-      load.add(CompletableFuture.runAsync(() -> {
-        while (running.get()) {
-          Http.Reply reply = http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"), writePlan());
-          reviews.incrementAndGet();
-          if (reply.status() != 200) {
-            problems.add("status " + reply.status() + ": " + reply.json().encode());
-            continue;
-          }
-          int version = reply.json().getInteger("ruleSetVersion");
-          boolean marked = reply.json().getJsonArray("findings").stream()
-              .anyMatch(f -> MARKER.equals(((JsonObject) f).getString("rule")));
-          if ((version == 2) != marked || !"APPROVED".equals(reply.json().getString("verdict"))) {
-            problems.add("version " + version + " with marker " + marked + ": " + reply.json().encode());
-          }
-        }
-      }, reviewers));
+      load.add(
+          CompletableFuture.runAsync(
+              () -> {
+                while (running.get()) {
+                  Http.Reply reply =
+                      http.post(
+                          ReviewLoopTest.plansOf(agent), agent.getString("token"), writePlan());
+                  reviews.incrementAndGet();
+                  if (reply.status() != 200) {
+                    problems.add("status " + reply.status() + ": " + reply.json().encode());
+                    continue;
+                  }
+                  int version = reply.json().getInteger("ruleSetVersion");
+                  boolean marked =
+                      reply.json().getJsonArray("findings").stream()
+                          .anyMatch(f -> MARKER.equals(((JsonObject) f).getString("rule")));
+                  if ((version == 2) != marked
+                      || !"APPROVED".equals(reply.json().getString("verdict"))) {
+                    problems.add(
+                        "version "
+                            + version
+                            + " with marker "
+                            + marked
+                            + ": "
+                            + reply.json().encode());
+                  }
+                }
+              },
+              reviewers));
     }
 
     for (int i = 0; i < 50; i++) {
@@ -117,8 +142,10 @@ class ActivationUnderLoadTest {
   private static JsonObject writePlan() {
     return new JsonObject()
         .put("goal", "write notes")
-        .put("steps", new JsonArray()
-            .add(ReviewLoopTest.step("s1", "fs.read", "/tmp/a", "read"))
-            .add(ReviewLoopTest.step("s2", "fs.write", "/tmp/b", "write")));
+        .put(
+            "steps",
+            new JsonArray()
+                .add(ReviewLoopTest.step("s1", "fs.read", "/tmp/a", "read"))
+                .add(ReviewLoopTest.step("s2", "fs.write", "/tmp/b", "write")));
   }
 }

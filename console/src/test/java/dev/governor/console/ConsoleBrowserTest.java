@@ -39,8 +39,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The console in a real browser: Debian's Chromium, headless, driven through its chromedriver,
- * against a Governor started in this JVM. Agents talk to Governor over real HTTP meanwhile, so
- * the escalation reaches the page through the live event stream, not through a reload.
+ * against a Governor started in this JVM. Agents talk to Governor over real HTTP meanwhile, so the
+ * escalation reaches the page through the live event stream, not through a reload.
  */
 @DisplayName("The web console, in a real browser")
 class ConsoleBrowserTest {
@@ -113,8 +113,14 @@ class ConsoleBrowserTest {
     assertThat(pageMarker()).as("the page was not reloaded").isEqualTo("no reload");
     assertThat(card.getText())
         .contains(
-            "cleanup-bot", "staging", GOAL, "s1", "env.delete", "env:staging",
-            "delete and recreate the environment", "user");
+            "cleanup-bot",
+            "staging",
+            GOAL,
+            "s1",
+            "env.delete",
+            "env:staging",
+            "delete and recreate the environment",
+            "user");
 
     // The findings that asked for a person (whatever the rules are called) are highlighted.
     List<JsonObject> askedForPerson =
@@ -224,8 +230,10 @@ class ConsoleBrowserTest {
     await("the console noticing that the stream dropped")
         .atMost(PATIENCE)
         .ignoreExceptions()
-        .until(() -> !"connected".equals(
-            browser.findElement(By.id("live-status")).getAttribute("data-state")));
+        .until(
+            () ->
+                !"connected"
+                    .equals(browser.findElement(By.id("live-status")).getAttribute("data-state")));
     governor = startGovernor(port);
     awaitLiveAndEmpty();
 
@@ -284,7 +292,10 @@ class ConsoleBrowserTest {
       return;
     }
     String message =
-        CHROMEDRIVER + " or " + CHROMIUM + " is missing; install them with"
+        CHROMEDRIVER
+            + " or "
+            + CHROMIUM
+            + " is missing; install them with"
             + " \"apt-get install -y chromium chromium-driver\" to run the browser tests";
     if ("true".equals(System.getenv("CI"))) {
       fail(message + " (CI=true, so this fails instead of skipping)");
@@ -333,8 +344,9 @@ class ConsoleBrowserTest {
         .ignoreExceptions()
         .until(
             () ->
-                "connected".equals(
-                        browser.findElement(By.id("live-status")).getAttribute("data-state"))
+                "connected"
+                        .equals(
+                            browser.findElement(By.id("live-status")).getAttribute("data-state"))
                     && browser.findElement(By.id("inbox-empty")).isDisplayed());
   }
 

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryIT {
 
   private static final String ADMIN = "crash-test-admin";
-  private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
 
   @TempDir Path dataDir;
   private Process process;
@@ -53,7 +54,8 @@ class CrashRecoveryIT {
     Http http = new Http(startGovernor());
     JsonObject agent =
         http.post(
-                "/api/v1/agents", ADMIN,
+                "/api/v1/agents",
+                ADMIN,
                 ReviewLoopTest.registration("crash-agent", "staging")
                     .put("grants", new JsonArray().add("env.*:**").add("fs.write:/tmp/**")))
             .json();
@@ -75,7 +77,8 @@ class CrashRecoveryIT {
                   try {
                     Http.Reply reply = http.post(plans, token, ReviewLoopTest.readPlan());
                     if (reply.status() == 200) {
-                      acknowledged.put(reply.json().getString("planId"), reply.json().getString("verdict"));
+                      acknowledged.put(
+                          reply.json().getString("planId"), reply.json().getString("verdict"));
                     }
                   } catch (RuntimeException connectionLost) {
                     inFlightFailures.incrementAndGet();
@@ -97,7 +100,10 @@ class CrashRecoveryIT {
       assertThat(reply.json().getString("verdict")).isEqualTo(decision.getValue());
     }
     JsonArray pending =
-        restarted.get("/api/v1/escalations?status=pending", ADMIN).json().getJsonArray("escalations");
+        restarted
+            .get("/api/v1/escalations?status=pending", ADMIN)
+            .json()
+            .getJsonArray("escalations");
     assertThat(pending.stream().map(e -> ((JsonObject) e).getString("planId")))
         .contains(escalated.getString("planId"));
     JsonObject verification = restarted.get("/api/v1/audit/verify", ADMIN).json();
@@ -110,7 +116,9 @@ class CrashRecoveryIT {
     assertThat(jar).as("the packaged jar; run through mvn verify").exists();
     ProcessBuilder builder =
         new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString());
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar",
+            jar.toString());
     builder.environment().put("GOVERNOR_DATA_DIR", dataDir.toString());
     builder.environment().put("GOVERNOR_HTTP_PORT", "0");
     builder.environment().put("GOVERNOR_ADMIN_TOKEN", ADMIN);

@@ -66,7 +66,8 @@ class LoopTest {
 
   @Test
   @Timeout(value = 30, timeUnit = TimeUnit.SECONDS)
-  @DisplayName("A plan goes Monitor → Analyze → Plan → Execute, each stage announcing its product once")
+  @DisplayName(
+      "A plan goes Monitor → Analyze → Plan → Execute, each stage announcing its product once")
   void planGoesRoundTheLoop(Vertx vertx, VertxTestContext context) {
     vertx.getOrCreateContext().runOnContext(v -> observeAndSubmit(vertx, context));
   }
@@ -77,37 +78,63 @@ class LoopTest {
     bus.<PlanReceived>consumer(Bus.MONITOR_PLANS, m -> stages.flag());
     bus.<PlanAnalyzed>consumer(
         Bus.ANALYZE_FINDINGS,
-        m -> context.verify(() -> {
-          assertThat(m.body().findings()).isNotEmpty();
-          stages.flag();
-        }));
+        m ->
+            context.verify(
+                () -> {
+                  assertThat(m.body().findings()).isNotEmpty();
+                  stages.flag();
+                }));
     bus.<DecisionProposed>consumer(Bus.PLAN_DECISIONS, m -> stages.flag());
     bus.<EscalationChanged>consumer(Bus.EXECUTE_ESCALATIONS, m -> stages.flag());
     bus.<DecisionRecorded>consumer(
         Bus.EXECUTE_DECISIONS,
-        m -> context.verify(() -> {
-          assertThat(m.body().decision().verdict()).isEqualTo(Verdict.ESCALATED);
-          assertThat(m.body().decision().auditSeq()).isPositive();
-          assertThat(store.decision(m.body().decision().planId())).isPresent();
-          // Each stage consumes the one before, so order is causal; here, that Execute's decision
-          // holds what Analyze found and what Plan decided.
-          assertThat(m.body().decision().findings())
-              .extracting(f -> f.rule())
-              .contains("Destroying an environment, database or configuration is escalated outside production");
-          assertThat(m.body().decision().escalationId()).isNotNull();
-          stages.flag();
-        }));
+        m ->
+            context.verify(
+                () -> {
+                  assertThat(m.body().decision().verdict()).isEqualTo(Verdict.ESCALATED);
+                  assertThat(m.body().decision().auditSeq()).isPositive();
+                  assertThat(store.decision(m.body().decision().planId())).isPresent();
+                  // Each stage consumes the one before, so order is causal; here, that Execute's
+                  // decision
+                  // holds what Analyze found and what Plan decided.
+                  assertThat(m.body().decision().findings())
+                      .extracting(f -> f.rule())
+                      .contains(
+                          "Destroying an environment, database or configuration is escalated outside production");
+                  assertThat(m.body().decision().escalationId()).isNotNull();
+                  stages.flag();
+                }));
 
     bus.<AgentRegistered>request(
             Bus.MONITOR_REGISTER_AGENT,
-            new AgentRegistration("coder", "team", "staging", List.of("env.*:**"), null, Map.of(), Map.of(), "operator:test"))
+            new AgentRegistration(
+                "coder",
+                "team",
+                "staging",
+                List.of("env.*:**"),
+                null,
+                Map.of(),
+                Map.of(),
+                "operator:test"))
         .compose(
             registered ->
                 bus.request(
                     Bus.MONITOR_SUBMIT_PLAN,
                     new PlanSubmission(
-                        UUID.randomUUID().toString(), registered.body().agent(), null, null, "reset",
-                        List.of(new Step("s1", "env.delete", "env:staging", "recreate it", List.of("user"), List.of(), Map.of())))))
+                        UUID.randomUUID().toString(),
+                        registered.body().agent(),
+                        null,
+                        null,
+                        "reset",
+                        List.of(
+                            new Step(
+                                "s1",
+                                "env.delete",
+                                "env:staging",
+                                "recreate it",
+                                List.of("user"),
+                                List.of(),
+                                Map.of())))))
         .onFailure(context::failNow);
   }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The review loop end to end: real HTTP on a random port, a real H2 file in a temp folder, the
- * real bus and real Drools.
+ * The review loop end to end: real HTTP on a random port, a real H2 file in a temp folder, the real
+ * bus and real Drools.
  */
 class ReviewLoopTest {
 
@@ -62,15 +62,19 @@ class ReviewLoopTest {
 
     assertThat(denied.status()).isEqualTo(200);
     assertThat(denied.json().getString("verdict")).isEqualTo("DENIED");
-    assertThat(denied.json().getJsonArray("findings").stream().map(f -> ((JsonObject) f).getString("rule")))
+    assertThat(
+            denied.json().getJsonArray("findings").stream()
+                .map(f -> ((JsonObject) f).getString("rule")))
         .contains("Destroying an environment, database or configuration is denied in production");
     assertThat(escalated.json().getString("verdict")).isEqualTo("ESCALATED");
     assertThat(escalated.json().getString("escalationId")).isNotBlank();
     assertThat(escalated.json().getInteger("ruleSetVersion")).isEqualTo(1);
     assertThat(escalated.json().getLong("auditSeq")).isPositive();
-    JsonArray pending = http.get("/api/v1/escalations?status=pending", ADMIN).json().getJsonArray("escalations");
+    JsonArray pending =
+        http.get("/api/v1/escalations?status=pending", ADMIN).json().getJsonArray("escalations");
     assertThat(pending).hasSize(1);
-    assertThat(pending.getJsonObject(0).getString("planId")).isEqualTo(escalated.json().getString("planId"));
+    assertThat(pending.getJsonObject(0).getString("planId"))
+        .isEqualTo(escalated.json().getString("planId"));
   }
 
   @Test
@@ -108,7 +112,8 @@ class ReviewLoopTest {
   }
 
   @Test
-  @DisplayName("An escalation nobody answers by its severity's deadline is denied, and the waiting agent hears it")
+  @DisplayName(
+      "An escalation nobody answers by its severity's deadline is denied, and the waiting agent hears it")
   void unansweredEscalationIsDenied() {
     JsonObject agent = register("coder", "staging", "env.*:**");
     String planId = submit(agent, environmentDeletionPlan()).json().getString("planId");
@@ -119,17 +124,22 @@ class ReviewLoopTest {
     assertThat(answer.json().getString("verdict")).isEqualTo("DENIED");
     assertThat(answer.json().getString("decidedBy")).isEqualTo("governor");
     JsonObject escalation =
-        http.get("/api/v1/escalations?status=all", ADMIN).json().getJsonArray("escalations").getJsonObject(0);
+        http.get("/api/v1/escalations?status=all", ADMIN)
+            .json()
+            .getJsonArray("escalations")
+            .getJsonObject(0);
     assertThat(escalation.getString("status")).isEqualTo("EXPIRED");
     assertThat(escalation.getString("severity")).isEqualTo("HIGH");
-    assertThat(Duration.between(
-            java.time.Instant.parse(escalation.getString("createdAt")),
-            java.time.Instant.parse(escalation.getString("deadline"))))
+    assertThat(
+            Duration.between(
+                java.time.Instant.parse(escalation.getString("createdAt")),
+                java.time.Instant.parse(escalation.getString("deadline"))))
         .isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
-  @DisplayName("Reads are approved; a write without a grant is denied with the grant that would cover it")
+  @DisplayName(
+      "Reads are approved; a write without a grant is denied with the grant that would cover it")
   void grants() {
     JsonObject agent = register("docs-writer", "sandbox", "fs.write:/repo/docs/**");
     JsonObject plan =
@@ -145,12 +155,14 @@ class ReviewLoopTest {
     JsonObject decision = submit(agent, plan).json();
 
     assertThat(decision.getString("verdict")).isEqualTo("DENIED");
-    assertThat(decision.getJsonArray("steps").stream().map(s -> ((JsonObject) s).getString("verdict")))
+    assertThat(
+            decision.getJsonArray("steps").stream().map(s -> ((JsonObject) s).getString("verdict")))
         .containsExactly("APPROVED", "APPROVED", "DENIED");
-    assertThat(decision.getJsonArray("findings").stream()
-            .map(f -> (JsonObject) f)
-            .filter(f -> "s3".equals(f.getString("stepId")))
-            .map(f -> f.getString("message")))
+    assertThat(
+            decision.getJsonArray("findings").stream()
+                .map(f -> (JsonObject) f)
+                .filter(f -> "s3".equals(f.getString("stepId")))
+                .map(f -> f.getString("message")))
         .anySatisfy(message -> assertThat(message).contains("\"fs.write:/repo/src/Main.java\""));
   }
 
@@ -167,7 +179,9 @@ class ReviewLoopTest {
     assertThat(http.get("/api/v1/agents/" + a.getString("id"), b.getString("token")).status())
         .isEqualTo(403);
     assertThat(http.get("/api/v1/escalations", a.getString("token")).status()).isEqualTo(403);
-    assertThat(http.post("/api/v1/agents", a.getString("token"), registration("x", "sandbox")).status())
+    assertThat(
+            http.post("/api/v1/agents", a.getString("token"), registration("x", "sandbox"))
+                .status())
         .isEqualTo(403);
     assertThat(http.post(plansOf(a), ADMIN, readPlan()).status()).isEqualTo(403);
     assertThat(http.post(plansOf(a), "not-a-token", readPlan()).status()).isEqualTo(401);
@@ -197,35 +211,47 @@ class ReviewLoopTest {
             Map.entry("empty steps", http.post(plansOf(agent), token, "{\"steps\": []}")),
             Map.entry(
                 "missing action",
-                http.post(plansOf(agent), token, "{\"steps\": [{\"id\": \"s1\", \"target\": \"t\"}]}")),
+                http.post(
+                    plansOf(agent), token, "{\"steps\": [{\"id\": \"s1\", \"target\": \"t\"}]}")),
             Map.entry(
                 "wrong-typed provenance",
                 http.post(
-                    plansOf(agent), token,
+                    plansOf(agent),
+                    token,
                     "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"t\", \"provenance\": \"user\"}]}")),
             Map.entry(
                 "malformed action",
-                http.post(plansOf(agent), token, "{\"steps\": [{\"id\": \"s1\", \"action\": \"rm -rf\", \"target\": \"/\"}]}")),
+                http.post(
+                    plansOf(agent),
+                    token,
+                    "{\"steps\": [{\"id\": \"s1\", \"action\": \"rm -rf\", \"target\": \"/\"}]}")),
             Map.entry(
                 "duplicate step ids",
                 http.post(
-                    plansOf(agent), token,
+                    plansOf(agent),
+                    token,
                     "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"a\"}, {\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"b\"}]}")),
             Map.entry(
                 "dangling dependency",
                 http.post(
-                    plansOf(agent), token,
+                    plansOf(agent),
+                    token,
                     "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"a\", \"dependsOn\": [\"s9\"]}]}")),
             Map.entry("too many steps", http.post(plansOf(agent), token, tooManySteps)),
             Map.entry("oversized body", http.post(plansOf(agent), token, oversized)),
-            Map.entry("unknown agent", http.post("/api/v1/agents/no-such-agent/plans", token, readPlan())),
+            Map.entry(
+                "unknown agent",
+                http.post("/api/v1/agents/no-such-agent/plans", token, readPlan())),
             Map.entry("bad wait", http.get("/api/v1/plans/x/decision?wait=soon", token)),
             Map.entry(
                 "registration without environment",
                 http.post("/api/v1/agents", ADMIN, "{\"name\": \"x\", \"owner\": \"y\"}")),
             Map.entry(
                 "registration with a malformed grant",
-                http.post("/api/v1/agents", ADMIN, registration("x", "sandbox").put("grants", new JsonArray().add("fs.write")))),
+                http.post(
+                    "/api/v1/agents",
+                    ADMIN,
+                    registration("x", "sandbox").put("grants", new JsonArray().add("fs.write")))),
             Map.entry(
                 "registration with an unknown environment",
                 http.post("/api/v1/agents", ADMIN, registration("x", "moon"))),
@@ -234,16 +260,24 @@ class ReviewLoopTest {
                 http.post("/api/v1/escalations/x/resolve", ADMIN, "{\"resolution\": \"approve\"}")),
             Map.entry(
                 "resolution with a blank reason",
-                http.post("/api/v1/escalations/x/resolve", ADMIN, "{\"resolution\": \"approve\", \"reason\": \"   \"}")),
+                http.post(
+                    "/api/v1/escalations/x/resolve",
+                    ADMIN,
+                    "{\"resolution\": \"approve\", \"reason\": \"   \"}")),
             Map.entry(
                 "resolution of an unknown escalation",
-                http.post("/api/v1/escalations/x/resolve", ADMIN, "{\"resolution\": \"approve\", \"reason\": \"ok\"}")));
+                http.post(
+                    "/api/v1/escalations/x/resolve",
+                    ADMIN,
+                    "{\"resolution\": \"approve\", \"reason\": \"ok\"}")));
 
     replies.forEach(
         (what, reply) -> {
           assertThat(reply.status()).as(what).isBetween(400, 499);
           assertThat(reply.errorCode()).as(what).isNotBlank();
-          assertThat(reply.json().getJsonObject("error").getString("message")).as(what).isNotBlank();
+          assertThat(reply.json().getJsonObject("error").getString("message"))
+              .as(what)
+              .isNotBlank();
         });
     assertThat(replies.get("malformed JSON").errorCode()).isEqualTo("malformed_json");
     assertThat(replies.get("missing steps").errorCode()).isEqualTo("missing_field");
@@ -262,7 +296,10 @@ class ReviewLoopTest {
     Http.Reply contract = http.get("/api/v1/openapi.json", null);
     assertThat(contract.status()).isEqualTo(200);
     assertThat(contract.json().getJsonObject("paths").fieldNames())
-        .contains("/api/v1/agents", "/api/v1/agents/{agentId}/plans", "/api/v1/escalations/{escalationId}/resolve");
+        .contains(
+            "/api/v1/agents",
+            "/api/v1/agents/{agentId}/plans",
+            "/api/v1/escalations/{escalationId}/resolve");
   }
 
   @Test
@@ -290,7 +327,10 @@ class ReviewLoopTest {
   }
 
   static JsonObject registration(String name, String environment) {
-    return new JsonObject().put("name", name).put("owner", "platform-team").put("environment", environment);
+    return new JsonObject()
+        .put("name", name)
+        .put("owner", "platform-team")
+        .put("environment", environment);
   }
 
   Http.Reply submit(JsonObject agent, JsonObject plan) {
@@ -315,7 +355,8 @@ class ReviewLoopTest {
   static JsonObject readPlan() {
     return new JsonObject()
         .put("goal", "look around")
-        .put("steps", new JsonArray().add(step("s1", "fs.read", "/tmp/notes.txt", "read my notes")));
+        .put(
+            "steps", new JsonArray().add(step("s1", "fs.read", "/tmp/notes.txt", "read my notes")));
   }
 
   static JsonObject planWithSteps(int count) {
@@ -340,7 +381,8 @@ class ReviewLoopTest {
   }
 
   JsonObject lastAuditEntry() {
-    JsonArray entries = http.get("/api/v1/audit?after=0&limit=1000", ADMIN).json().getJsonArray("entries");
+    JsonArray entries =
+        http.get("/api/v1/audit?after=0&limit=1000", ADMIN).json().getJsonArray("entries");
     return entries.getJsonObject(entries.size() - 1);
   }
 }

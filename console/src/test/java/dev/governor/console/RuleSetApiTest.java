@@ -72,12 +72,14 @@ class RuleSetApiTest {
   }
 
   @Test
-  @DisplayName("A broken rule is refused with its file and line, the attempt is audited, and reviews go on")
+  @DisplayName(
+      "A broken rule is refused with its file and line, the attempt is audited, and reviews go on")
   void brokenRuleRefused() {
     JsonObject files = new JsonObject().put("broken.drl", BROKEN_RULE);
     long entriesBefore = entries();
 
-    Http.Reply validation = http.post("/api/v1/rulesets/validate", ADMIN, new JsonObject().put("files", files));
+    Http.Reply validation =
+        http.post("/api/v1/rulesets/validate", ADMIN, new JsonObject().put("files", files));
     assertThat(validation.status()).isEqualTo(200);
     assertThat(validation.json().getBoolean("ok")).isFalse();
     JsonObject error = validation.json().getJsonArray("errors").getJsonObject(0);
@@ -88,18 +90,25 @@ class RuleSetApiTest {
     Http.Reply created = http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files));
     assertThat(created.status()).isEqualTo(422);
     assertThat(created.json().getJsonArray("errors")).isNotEmpty();
-    JsonArray audit = http.get("/api/v1/audit?after=" + entriesBefore, ADMIN).json().getJsonArray("entries");
+    JsonArray audit =
+        http.get("/api/v1/audit?after=" + entriesBefore, ADMIN).json().getJsonArray("entries");
     assertThat(audit.getJsonObject(0).getString("type")).isEqualTo("ruleset.rejected");
     assertThat(http.get("/api/v1/rulesets", ADMIN).json().getInteger("active")).isEqualTo(1);
   }
 
   @Test
-  @DisplayName("A new version is created, activated without a restart, and an earlier one re-activated")
+  @DisplayName(
+      "A new version is created, activated without a restart, and an earlier one re-activated")
   void createActivateReactivate() {
     JsonObject agent = agentIn("production");
-    JsonObject files = new JsonObject(new java.util.HashMap<String, Object>(DefaultLibrary.files())).put("secrets.drl", SECRETS_RULE);
+    JsonObject files =
+        new JsonObject(new java.util.HashMap<String, Object>(DefaultLibrary.files()))
+            .put("secrets.drl", SECRETS_RULE);
     Http.Reply created =
-        http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files).put("comment", "secrets need a person"));
+        http.post(
+            "/api/v1/rulesets",
+            ADMIN,
+            new JsonObject().put("files", files).put("comment", "secrets need a person"));
     assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
     int version = created.json().getInteger("version");
     assertThat(version).isEqualTo(2);
@@ -124,41 +133,63 @@ class RuleSetApiTest {
   @DisplayName("Only authors may create or activate rule sets")
   void authorsOnly() {
     JsonObject agent = agentIn("sandbox");
-    JsonObject body = new JsonObject().put("files", new JsonObject().put("secrets.drl", SECRETS_RULE));
-    assertThat(http.post("/api/v1/rulesets", agent.getString("token"), body).status()).isEqualTo(403);
-    assertThat(http.post("/api/v1/rulesets/1/activate", agent.getString("token"), "").status()).isEqualTo(403);
+    JsonObject body =
+        new JsonObject().put("files", new JsonObject().put("secrets.drl", SECRETS_RULE));
+    assertThat(http.post("/api/v1/rulesets", agent.getString("token"), body).status())
+        .isEqualTo(403);
+    assertThat(http.post("/api/v1/rulesets/1/activate", agent.getString("token"), "").status())
+        .isEqualTo(403);
   }
 
   @Test
-  @DisplayName("A version's tests run at validation; failing tests block activation unless forced, and forcing is audited")
+  @DisplayName(
+      "A version's tests run at validation; failing tests block activation unless forced, and forcing is audited")
   void testsGateActivation() {
     JsonObject passing =
-        testCase("secret reads in production need a person", "ESCALATED", "Reading secrets in production needs a person");
+        testCase(
+            "secret reads in production need a person",
+            "ESCALATED",
+            "Reading secrets in production needs a person");
     JsonObject failing = testCase("secret reads in production are fine (wrong)", "APPROVED", null);
-    JsonObject files = new JsonObject(new java.util.HashMap<String, Object>(DefaultLibrary.files())).put("secrets.drl", SECRETS_RULE);
+    JsonObject files =
+        new JsonObject(new java.util.HashMap<String, Object>(DefaultLibrary.files()))
+            .put("secrets.drl", SECRETS_RULE);
 
     JsonObject validation =
-        http.post("/api/v1/rulesets/validate", ADMIN,
-                new JsonObject().put("files", files).put("tests", new JsonArray().add(passing).add(failing)))
+        http.post(
+                "/api/v1/rulesets/validate",
+                ADMIN,
+                new JsonObject()
+                    .put("files", files)
+                    .put("tests", new JsonArray().add(passing).add(failing)))
             .json();
     assertThat(validation.getBoolean("ok")).isFalse();
-    assertThat(validation.getJsonArray("testResults").stream().map(r -> ((JsonObject) r).getBoolean("ok")))
+    assertThat(
+            validation.getJsonArray("testResults").stream()
+                .map(r -> ((JsonObject) r).getBoolean("ok")))
         .containsExactly(true, false);
 
     Http.Reply created =
-        http.post("/api/v1/rulesets", ADMIN,
-            new JsonObject().put("files", files).put("tests", new JsonArray().add(passing).add(failing)));
+        http.post(
+            "/api/v1/rulesets",
+            ADMIN,
+            new JsonObject()
+                .put("files", files)
+                .put("tests", new JsonArray().add(passing).add(failing)));
     assertThat(created.status()).isEqualTo(201);
     int version = created.json().getInteger("version");
     Http.Reply blocked = http.post("/api/v1/rulesets/" + version + "/activate", ADMIN, "");
     assertThat(blocked.status()).isEqualTo(409);
     assertThat(blocked.errorCode()).isEqualTo("tests_failed");
-    assertThat(blocked.json().getJsonObject("error").getString("message")).contains("secret reads in production are fine (wrong)");
+    assertThat(blocked.json().getJsonObject("error").getString("message"))
+        .contains("secret reads in production are fine (wrong)");
     assertThat(http.get("/api/v1/rulesets", ADMIN).json().getInteger("active")).isEqualTo(1);
 
-    Http.Reply forced = http.post("/api/v1/rulesets/" + version + "/activate?force=true", ADMIN, "");
+    Http.Reply forced =
+        http.post("/api/v1/rulesets/" + version + "/activate?force=true", ADMIN, "");
     assertThat(forced.status()).isEqualTo(200);
-    JsonArray entries = http.get("/api/v1/audit?after=0&limit=1000", ADMIN).json().getJsonArray("entries");
+    JsonArray entries =
+        http.get("/api/v1/audit?after=0&limit=1000", ADMIN).json().getJsonArray("entries");
     JsonObject activation = entries.getJsonObject(entries.size() - 1);
     assertThat(activation.getString("type")).isEqualTo("ruleset.activated");
     assertThat(activation.getJsonObject("payload").getBoolean("forced")).isTrue();
@@ -166,38 +197,57 @@ class RuleSetApiTest {
   }
 
   @Test
-  @DisplayName("A backtest over 1,000 recorded plans lists exactly the decisions a version would change")
+  @DisplayName(
+      "A backtest over 1,000 recorded plans lists exactly the decisions a version would change")
   void backtestIsExact() {
     JsonObject agent = agentIn("production");
     java.util.Set<String> secretPlans = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.List<java.util.concurrent.CompletableFuture<Void>> sent = new java.util.ArrayList<>();
-    java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(8);
+    java.util.concurrent.ExecutorService senders =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
     for (int i = 0; i < 1000; i++) {
       boolean secret = i % 7 == 0;
-      sent.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
-        JsonObject decision = secret ? review(agent) : http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"),
-            ReviewLoopTest.readPlan()).json();
-        assertThat(decision.getString("verdict")).isEqualTo("APPROVED");
-        if (secret) {
-          secretPlans.add(decision.getString("planId"));
-        }
-      }, senders));
+      sent.add(
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                JsonObject decision =
+                    secret
+                        ? review(agent)
+                        : http.post(
+                                ReviewLoopTest.plansOf(agent),
+                                agent.getString("token"),
+                                ReviewLoopTest.readPlan())
+                            .json();
+                assertThat(decision.getString("verdict")).isEqualTo("APPROVED");
+                if (secret) {
+                  secretPlans.add(decision.getString("planId"));
+                }
+              },
+              senders));
     }
     sent.forEach(java.util.concurrent.CompletableFuture::join);
     senders.shutdown();
-    JsonObject files = new JsonObject(new java.util.HashMap<String, Object>(DefaultLibrary.files())).put("secrets.drl", SECRETS_RULE);
-    int version = http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files)).json().getInteger("version");
+    JsonObject files =
+        new JsonObject(new java.util.HashMap<String, Object>(DefaultLibrary.files()))
+            .put("secrets.drl", SECRETS_RULE);
+    int version =
+        http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files))
+            .json()
+            .getInteger("version");
     long entries = entries();
 
-    JsonObject backtest = http.post("/api/v1/rulesets/" + version + "/backtest?limit=1000", ADMIN, "").json();
+    JsonObject backtest =
+        http.post("/api/v1/rulesets/" + version + "/backtest?limit=1000", ADMIN, "").json();
 
     assertThat(backtest.getInteger("plans")).isEqualTo(1000);
     JsonArray changed = backtest.getJsonArray("changed");
-    assertThat(changed.stream().map(c -> ((JsonObject) c).getString("planId"))).containsExactlyInAnyOrderElementsOf(secretPlans);
+    assertThat(changed.stream().map(c -> ((JsonObject) c).getString("planId")))
+        .containsExactlyInAnyOrderElementsOf(secretPlans);
     JsonObject first = changed.getJsonObject(0);
     assertThat(first.getString("oldVerdict")).isEqualTo("APPROVED");
     assertThat(first.getString("newVerdict")).isEqualTo("ESCALATED");
-    assertThat(first.getJsonArray("rules")).containsExactly("Reading secrets in production needs a person");
+    assertThat(first.getJsonArray("rules"))
+        .containsExactly("Reading secrets in production needs a person");
     assertThat(entries()).as("a backtest changes nothing").isEqualTo(entries);
     assertThat(http.get("/api/v1/rulesets", ADMIN).json().getInteger("active")).isEqualTo(1);
   }
@@ -206,16 +256,25 @@ class RuleSetApiTest {
     return new JsonObject()
         .put("name", name)
         .put("agent", new JsonObject().put("environment", "production"))
-        .put("plan", new JsonObject().put("steps", new JsonArray().add(
-            ReviewLoopTest.step("s1", "vault.read", "secret:db-password", "read it"))))
-        .put("expect", new JsonObject().put("verdict", verdict)
-            .put("rules", rule == null ? new JsonArray() : new JsonArray().add(rule)));
+        .put(
+            "plan",
+            new JsonObject()
+                .put(
+                    "steps",
+                    new JsonArray()
+                        .add(
+                            ReviewLoopTest.step(
+                                "s1", "vault.read", "secret:db-password", "read it"))))
+        .put(
+            "expect",
+            new JsonObject()
+                .put("verdict", verdict)
+                .put("rules", rule == null ? new JsonArray() : new JsonArray().add(rule)));
   }
 
   private JsonObject agentIn(String environment) {
     return http.post(
-            "/api/v1/agents", ADMIN,
-            ReviewLoopTest.registration("vault-reader", environment))
+            "/api/v1/agents", ADMIN, ReviewLoopTest.registration("vault-reader", environment))
         .json();
   }
 
@@ -223,7 +282,10 @@ class RuleSetApiTest {
     JsonObject plan =
         new JsonObject()
             .put("goal", "read the database password")
-            .put("steps", new JsonArray().add(ReviewLoopTest.step("s1", "vault.read", "secret:db-password", "read it")));
+            .put(
+                "steps",
+                new JsonArray()
+                    .add(ReviewLoopTest.step("s1", "vault.read", "secret:db-password", "read it")));
     Http.Reply reply = http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan);
     assertThat(reply.status()).as(reply.json().encode()).isEqualTo(200);
     return reply.json();

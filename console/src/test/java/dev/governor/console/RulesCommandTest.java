@@ -21,7 +21,8 @@ class RulesCommandTest {
   final StringWriter err = new StringWriter();
 
   @Test
-  @DisplayName("validate exits 0 for the default library and 1 with file:line:column for a broken file")
+  @DisplayName(
+      "validate exits 0 for the default library and 1 with file:line:column for a broken file")
   void validate() throws Exception {
     writeDefaultLibrary();
     assertThat(run("validate", rules.toString())).isZero();
@@ -40,16 +41,21 @@ class RulesCommandTest {
         rules.resolve("library.tests.json"),
         dev.governor.knowledge.Json.write(DefaultLibrary.tests()));
     assertThat(run("test", rules.toString())).isZero();
-    assertThat(out.toString()).contains("PASS env.delete in production is denied").contains(" 0 failed");
+    assertThat(out.toString())
+        .contains("PASS env.delete in production is denied")
+        .contains(" 0 failed");
 
-    Files.writeString(rules.resolve("wrong.tests.json"), """
+    Files.writeString(
+        rules.resolve("wrong.tests.json"),
+        """
         [{"name": "reads are denied (wrong)",
           "agent": {"environment": "sandbox"},
           "plan": {"steps": [{"id": "s1", "action": "fs.read", "target": "/a"}]},
           "expect": {"verdict": "DENIED"}}]
         """);
     assertThat(run("test", rules.toString())).isEqualTo(1);
-    assertThat(out.toString()).contains("FAIL reads are denied (wrong): expected DENIED but got APPROVED");
+    assertThat(out.toString())
+        .contains("FAIL reads are denied (wrong): expected DENIED but got APPROVED");
   }
 
   @Test

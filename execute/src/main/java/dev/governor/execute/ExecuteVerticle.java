@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Execute: the effectors. Records each decision (with its escalation) durably, then announces it,
- * which is what answers the waiting agent. Settles escalations by an operator's answer, and
- * denies those nobody answered in time. A decision that cannot be recorded is announced as a
- * failed review: nothing unrecorded is ever approved.
+ * which is what answers the waiting agent. Settles escalations by an operator's answer, and denies
+ * those nobody answered in time. A decision that cannot be recorded is announced as a failed
+ * review: nothing unrecorded is ever approved.
  */
 public final class ExecuteVerticle extends VerticleBase {
 
@@ -70,7 +70,8 @@ public final class ExecuteVerticle extends VerticleBase {
               bus.publish(Bus.EXECUTE_DECISIONS, new DecisionRecorded(recorded));
               if (proposed.escalation() != null) {
                 bus.publish(
-                    Bus.EXECUTE_ESCALATIONS, new EscalationChanged(proposed.escalation(), recorded));
+                    Bus.EXECUTE_ESCALATIONS,
+                    new EscalationChanged(proposed.escalation(), recorded));
               }
             })
         .onFailure(
@@ -79,7 +80,8 @@ public final class ExecuteVerticle extends VerticleBase {
               bus.publish(
                   Bus.EXECUTE_FAILURES,
                   new ReviewFailed(
-                      proposed.plan().id(), proposed.agent().id(),
+                      proposed.plan().id(),
+                      proposed.agent().id(),
                       "the decision could not be recorded, so nothing was approved"));
             });
   }
@@ -94,7 +96,10 @@ public final class ExecuteVerticle extends VerticleBase {
         .write(
             s ->
                 s.resolveEscalation(
-                    answer.escalationId(), answer.verdict(), answer.operator(), answer.reason(),
+                    answer.escalationId(),
+                    answer.verdict(),
+                    answer.operator(),
+                    answer.reason(),
                     clock.instant()))
         .onSuccess(
             resolution -> {
@@ -119,13 +124,15 @@ public final class ExecuteVerticle extends VerticleBase {
   private void announce(Resolution resolution) {
     bus.publish(Bus.EXECUTE_DECISIONS, new DecisionRecorded(resolution.decision()));
     bus.publish(
-        Bus.EXECUTE_ESCALATIONS, new EscalationChanged(resolution.escalation(), resolution.decision()));
+        Bus.EXECUTE_ESCALATIONS,
+        new EscalationChanged(resolution.escalation(), resolution.decision()));
   }
 
   private static void failReply(Message<?> request, Throwable failure) {
     if (failure instanceof KnowledgeException refused) {
       switch (refused.kind()) {
-        case NOT_FOUND -> request.fail(BusFailure.NOT_FOUND.code(), "not_found: " + refused.getMessage());
+        case NOT_FOUND ->
+            request.fail(BusFailure.NOT_FOUND.code(), "not_found: " + refused.getMessage());
         case CONFLICT ->
             request.fail(BusFailure.CONFLICT.code(), "already_resolved: " + refused.getMessage());
         case UNAVAILABLE ->

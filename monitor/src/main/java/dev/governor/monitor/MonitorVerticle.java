@@ -17,10 +17,10 @@ import dev.governor.knowledge.bus.Messages.StepReported;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Environment;
 import dev.governor.knowledge.model.GrantSyntax;
-import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.StepReport;
@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * valid plans on to Analyze.
  *
  * <p>A plan is queued for recording and published in the same step: the store's single writer
- * applies writes in order, so the decision that Execute records later can never be durable
- * without its plan.
+ * applies writes in order, so the decision that Execute records later can never be durable without
+ * its plan.
  */
 public final class MonitorVerticle extends VerticleBase {
 
@@ -71,7 +71,10 @@ public final class MonitorVerticle extends VerticleBase {
     return Future.all(
         vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
         vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion(),
-        vertx.eventBus().consumer(Bus.MONITOR_SET_ACTION_EFFECT, this::setActionEffect).completion(),
+        vertx
+            .eventBus()
+            .consumer(Bus.MONITOR_SET_ACTION_EFFECT, this::setActionEffect)
+            .completion(),
         vertx.eventBus().consumer(Bus.MONITOR_REPORT_STEP, this::reportStep).completion());
   }
 
@@ -102,7 +105,8 @@ public final class MonitorVerticle extends VerticleBase {
               vertx
                   .eventBus()
                   .publish(
-                      Bus.MONITOR_AGENTS, new AgentJoined(registered.agent(), registered.auditSeq()));
+                      Bus.MONITOR_AGENTS,
+                      new AgentJoined(registered.agent(), registered.auditSeq()));
             })
         .onFailure(
             failure -> {
@@ -114,7 +118,8 @@ public final class MonitorVerticle extends VerticleBase {
   private void reportStep(Message<StepReportSubmission> request) {
     StepReportSubmission submission = request.body();
     knowledge
-        .read(s -> new PlanAndDecision(s.plan(submission.planId()), s.decision(submission.planId())))
+        .read(
+            s -> new PlanAndDecision(s.plan(submission.planId()), s.decision(submission.planId())))
         .compose(
             found -> {
               Optional<Problem> problem =
@@ -141,7 +146,8 @@ public final class MonitorVerticle extends VerticleBase {
             failure -> {
               if (failure instanceof KnowledgeException refused
                   && refused.kind() == KnowledgeException.Kind.CONFLICT) {
-                request.fail(BusFailure.CONFLICT.code(), "already_reported: " + refused.getMessage());
+                request.fail(
+                    BusFailure.CONFLICT.code(), "already_reported: " + refused.getMessage());
               } else {
                 LOG.error("Could not record a step report", failure);
                 request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
@@ -173,7 +179,9 @@ public final class MonitorVerticle extends VerticleBase {
               vertx.eventBus().publish(Bus.MONITOR_ACTION_EFFECTS, set);
             })
         .onFailure(
-            failure -> request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage()));
+            failure ->
+                request.fail(
+                    BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage()));
   }
 
   private void submitPlan(Message<PlanSubmission> request) {
@@ -228,7 +236,10 @@ public final class MonitorVerticle extends VerticleBase {
       }
       if (!EffectClass.isKnown(String.valueOf(tool.getValue()))) {
         return invalid(
-            "tool \"" + tool.getKey() + "\" has effect \"" + tool.getValue()
+            "tool \""
+                + tool.getKey()
+                + "\" has effect \""
+                + tool.getValue()
                 + "\"; effects are read, write, destructive, external");
       }
     }

@@ -42,7 +42,10 @@ final class PlanChecks {
         return Optional.of(
             Problem.invalid(
                 "invalid_request",
-                "step \"" + step.id() + "\" has action \"" + step.action()
+                "step \""
+                    + step.id()
+                    + "\" has action \""
+                    + step.action()
                     + "\"; an action is \"namespace.verb\", such as \"env.delete\""));
       }
     }
@@ -52,7 +55,10 @@ final class PlanChecks {
           return Optional.of(
               Problem.invalid(
                   "invalid_request",
-                  "step \"" + step.id() + "\" depends on \"" + dependency
+                  "step \""
+                      + step.id()
+                      + "\" depends on \""
+                      + dependency
                       + "\", which is not another step of this plan"));
         }
       }

@@ -28,25 +28,35 @@ final class StepReports {
   static Optional<Problem> problem(
       StepReportSubmission submission, Optional<Plan> plan, Optional<Decision> decision) {
     if (plan.isEmpty()) {
-      return Optional.of(new Problem(BusFailure.NOT_FOUND, "unknown_plan", "no plan " + submission.planId()));
+      return Optional.of(
+          new Problem(BusFailure.NOT_FOUND, "unknown_plan", "no plan " + submission.planId()));
     }
     if (!plan.get().agentId().equals(submission.agent().id())) {
-      return Optional.of(new Problem(BusFailure.FORBIDDEN, "forbidden", "an agent reports its own steps only"));
+      return Optional.of(
+          new Problem(BusFailure.FORBIDDEN, "forbidden", "an agent reports its own steps only"));
     }
     if (step(plan.get(), submission.stepId()).isEmpty()) {
       return Optional.of(
-          new Problem(BusFailure.NOT_FOUND, "unknown_step",
+          new Problem(
+              BusFailure.NOT_FOUND,
+              "unknown_step",
               "plan " + submission.planId() + " has no step " + submission.stepId()));
     }
     Verdict verdict =
-        decision.flatMap(
+        decision
+            .flatMap(
                 d -> d.steps().stream().filter(s -> s.id().equals(submission.stepId())).findFirst())
             .map(StepVerdict::verdict)
             .orElse(null);
     if (verdict != Verdict.APPROVED) {
       return Optional.of(
-          new Problem(BusFailure.CONFLICT, "not_approved",
-              "step " + submission.stepId() + " is " + (verdict == null ? "not decided" : verdict)
+          new Problem(
+              BusFailure.CONFLICT,
+              "not_approved",
+              "step "
+                  + submission.stepId()
+                  + " is "
+                  + (verdict == null ? "not decided" : verdict)
                   + "; only approved steps are carried out and reported"));
     }
     return Optional.empty();
@@ -68,14 +78,21 @@ final class StepReports {
       return null;
     }
     return new Resource(
-        step.target(), step.action().substring(0, Math.max(dot, 0)), report.agentId(), plan.id(),
-        step.id(), report.reportedAt());
+        step.target(),
+        step.action().substring(0, Math.max(dot, 0)),
+        report.agentId(),
+        plan.id(),
+        step.id(),
+        report.reportedAt());
   }
 
   static StepReport report(StepReportSubmission submission, Instant at) {
     return new StepReport(
-        submission.planId(), submission.stepId(), submission.agent().id(),
+        submission.planId(),
+        submission.stepId(),
+        submission.agent().id(),
         StepReport.StepStatus.valueOf(submission.status().toUpperCase(Locale.ROOT)),
-        submission.result(), at);
+        submission.result(),
+        at);
   }
 }

@@ -5,10 +5,10 @@ import dev.governor.knowledge.bus.Messages.DecisionProposed;
 import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Decision;
+import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Escalation;
 import dev.governor.knowledge.model.EscalationStatus;
 import dev.governor.knowledge.model.Severity;
-import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -23,8 +23,8 @@ import java.util.UUID;
 
 /**
  * Plan: turns a plan's findings into its decision with {@link DecisionPolicy}, and opens an
- * escalation when the decision needs a person, with a deadline that depends on the severity of
- * the finding that asked for one.
+ * escalation when the decision needs a person, with a deadline that depends on the severity of the
+ * finding that asked for one.
  */
 public final class PlanVerticle extends VerticleBase {
 
@@ -40,8 +40,11 @@ public final class PlanVerticle extends VerticleBase {
     RecordCodec.registerAll(vertx);
     long fallback = config().getLong("escalationTimeoutSeconds", 900L);
     for (Severity severity : Severity.values()) {
-      String key = "escalationTimeout" + severity.name().charAt(0)
-          + severity.name().substring(1).toLowerCase(Locale.ROOT) + "Seconds";
+      String key =
+          "escalationTimeout"
+              + severity.name().charAt(0)
+              + severity.name().substring(1).toLowerCase(Locale.ROOT)
+              + "Seconds";
       long seconds = config().getLong(key, 0L);
       escalationTimeouts.put(severity, Duration.ofSeconds(seconds > 0 ? seconds : fallback));
     }
@@ -53,16 +56,26 @@ public final class PlanVerticle extends VerticleBase {
     Instant now = clock.instant();
     Decision decision =
         DecisionPolicy.decide(
-            analyzed.plan(), analyzed.findings(), analyzed.ruleSetVersion(), now,
+            analyzed.plan(),
+            analyzed.findings(),
+            analyzed.ruleSetVersion(),
+            now,
             UUID.randomUUID().toString());
     Escalation escalation = null;
     if (decision.verdict() == Verdict.ESCALATED) {
       Severity severity = DecisionPolicy.escalationSeverity(decision);
       escalation =
           new Escalation(
-              decision.escalationId(), decision.planId(), decision.agentId(),
-              EscalationStatus.PENDING, severity, now, now.plus(escalationTimeouts.get(severity)),
-              null, null, null);
+              decision.escalationId(),
+              decision.planId(),
+              decision.agentId(),
+              EscalationStatus.PENDING,
+              severity,
+              now,
+              now.plus(escalationTimeouts.get(severity)),
+              null,
+              null,
+              null);
     }
     vertx
         .eventBus()

@@ -22,11 +22,40 @@ public final class ActionCatalogue {
   public static final String EXTERNAL = "external";
 
   private static final Set<String> READ_VERBS =
-      Set.of("get", "list", "read", "search", "describe", "show", "view", "query", "find", "stat",
-          "diff", "status", "log", "inspect", "watch", "head");
+      Set.of(
+          "get",
+          "list",
+          "read",
+          "search",
+          "describe",
+          "show",
+          "view",
+          "query",
+          "find",
+          "stat",
+          "diff",
+          "status",
+          "log",
+          "inspect",
+          "watch",
+          "head");
   private static final Set<String> DESTRUCTIVE_VERBS =
-      Set.of("delete", "drop", "destroy", "truncate", "recreate", "purge", "force-push", "wipe",
-          "teardown", "tear-down", "remove", "rm", "erase", "nuke", "reset");
+      Set.of(
+          "delete",
+          "drop",
+          "destroy",
+          "truncate",
+          "recreate",
+          "purge",
+          "force-push",
+          "wipe",
+          "teardown",
+          "tear-down",
+          "remove",
+          "rm",
+          "erase",
+          "nuke",
+          "reset");
   private static final Set<String> EXTERNAL_VERBS =
       Set.of("http", "email", "send", "upload", "publish", "notify", "post-external", "webhook");
   private static final Set<String> EXTERNAL_NAMESPACES =

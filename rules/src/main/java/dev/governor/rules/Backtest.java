@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Replays recorded plans through a candidate rule set and reports the decisions it would change.
- * It compares rules with rules: the verdict the rules gave when the plan was reviewed, not what a
+ * Replays recorded plans through a candidate rule set and reports the decisions it would change. It
+ * compares rules with rules: the verdict the rules gave when the plan was reviewed, not what a
  * person later made of an escalation. Nothing is written.
  */
 public final class Backtest {
@@ -38,11 +38,17 @@ public final class Backtest {
           candidate.evaluate(review.agent(), review.plan(), catalogue, creators);
       Decision replayed =
           DecisionPolicy.decide(
-              review.plan(), findings, candidate.version(), review.decision().decidedAt(), "backtest");
+              review.plan(),
+              findings,
+              candidate.version(),
+              review.decision().decidedAt(),
+              "backtest");
       if (replayed.verdict() != review.rulesVerdict()) {
         changed.add(
             new Change(
-                review.plan().id(), review.rulesVerdict(), replayed.verdict(),
+                review.plan().id(),
+                review.rulesVerdict(),
+                replayed.verdict(),
                 difference(decisive(review.decision().findings()), decisive(replayed.findings()))));
       }
     }

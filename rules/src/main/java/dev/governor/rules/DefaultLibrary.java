@@ -15,7 +15,9 @@ import java.util.Map;
 public final class DefaultLibrary {
 
   private static final String FOLDER = "/dev/governor/rules/library/";
-  private static final String[] FILES = {"destruction.drl", "grants.drl", "provenance.drl", "budgets.drl", "reads.drl"};
+  private static final String[] FILES = {
+    "destruction.drl", "grants.drl", "provenance.drl", "budgets.drl", "reads.drl"
+  };
 
   private DefaultLibrary() {}
 

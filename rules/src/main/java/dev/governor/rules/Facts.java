@@ -20,8 +20,13 @@ public final class Facts {
     List<Object> facts = new ArrayList<>(plan.steps().size() + 2);
     facts.add(
         new dev.governor.rules.model.Agent(
-            agent.id(), agent.name(), agent.owner(), agent.environment().wireName(),
-            agent.grants(), agent.labels(), agent.budgets().maxStepsPerPlan(),
+            agent.id(),
+            agent.name(),
+            agent.owner(),
+            agent.environment().wireName(),
+            agent.grants(),
+            agent.labels(),
+            agent.budgets().maxStepsPerPlan(),
             agent.budgets().maxActionDepth()));
     // Whether the agent created a step's target is a fact about the pair, so it sits on the step.
     facts.add(

@@ -39,7 +39,8 @@ public final class RuleCompiler {
     for (String name : files.keySet()) {
       if (!FILE_NAME.matcher(name).matches()) {
         errors.add(
-            new RuleError(name, 0, 0, "a file name is letters, digits, '_', '-' or '.' ending in .drl"));
+            new RuleError(
+                name, 0, 0, "a file name is letters, digits, '_', '-' or '.' ending in .drl"));
       }
     }
     if (!errors.isEmpty()) {
@@ -58,7 +59,9 @@ public final class RuleCompiler {
       }
       errors.add(
           new RuleError(
-              fileName(message.getPath()), message.getLine(), message.getColumn(),
+              fileName(message.getPath()),
+              message.getLine(),
+              message.getColumn(),
               message.getText()));
     }
     if (!errors.isEmpty()) {

@@ -42,16 +42,27 @@ public final class RuleTests {
     try {
       agent =
           new Agent(
-              "test-agent", testCase.name(), "rule-tests",
-              Environment.fromWire(testCase.agent().environment()), testCase.agent().grants(),
-              testCase.agent().budgets(), testCase.agent().labels(), Instant.EPOCH,
+              "test-agent",
+              testCase.name(),
+              "rule-tests",
+              Environment.fromWire(testCase.agent().environment()),
+              testCase.agent().grants(),
+              testCase.agent().budgets(),
+              testCase.agent().labels(),
+              Instant.EPOCH,
               testCase.agent().tools());
       plan =
           new Plan(
-              "test-plan", agent.id(), null, null, testCase.plan().goal(), testCase.plan().steps(),
+              "test-plan",
+              agent.id(),
+              null,
+              null,
+              testCase.plan().goal(),
+              testCase.plan().steps(),
               Instant.EPOCH);
     } catch (RuntimeException invalid) {
-      return failed(testCase, null, List.of(), "the test case is not valid: " + invalid.getMessage());
+      return failed(
+          testCase, null, List.of(), "the test case is not valid: " + invalid.getMessage());
     }
     List<Finding> first;
     try {
@@ -59,8 +70,11 @@ public final class RuleTests {
       for (int i = 1; i < EVALUATIONS; i++) {
         if (!rules.evaluate(agent, plan).equals(first)) {
           return failed(
-              testCase, null, List.of(),
-              "the rules answered differently at evaluation " + (i + 1)
+              testCase,
+              null,
+              List.of(),
+              "the rules answered differently at evaluation "
+                  + (i + 1)
                   + " than at the first (Drools compiles constraints after about 20 evaluations)");
         }
       }
@@ -75,17 +89,31 @@ public final class RuleTests {
     String message =
         verdictOk && missing.isEmpty()
             ? "passed"
-            : (verdictOk ? "" : "expected " + testCase.expect().verdict() + " but got " + decision.verdict())
-                + (missing.isEmpty() ? "" : (verdictOk ? "" : "; ") + "rules that did not fire: " + missing);
+            : (verdictOk
+                    ? ""
+                    : "expected " + testCase.expect().verdict() + " but got " + decision.verdict())
+                + (missing.isEmpty()
+                    ? ""
+                    : (verdictOk ? "" : "; ") + "rules that did not fire: " + missing);
     return new RuleTestResult(
-        testCase.name(), verdictOk && missing.isEmpty(), decision.verdict(),
-        testCase.expect().verdict(), fired, missing, message);
+        testCase.name(),
+        verdictOk && missing.isEmpty(),
+        decision.verdict(),
+        testCase.expect().verdict(),
+        fired,
+        missing,
+        message);
   }
 
   private static RuleTestResult failed(
       RuleTestCase testCase, Verdict verdict, List<String> fired, String message) {
     return new RuleTestResult(
-        testCase.name(), false, verdict, testCase.expect().verdict(), fired,
-        testCase.expect().rules(), message);
+        testCase.name(),
+        false,
+        verdict,
+        testCase.expect().verdict(),
+        fired,
+        testCase.expect().rules(),
+        message);
   }
 }

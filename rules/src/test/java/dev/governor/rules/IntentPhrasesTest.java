@@ -20,9 +20,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Intent text through the default library, behind a harmless action name ({@code shell.exec})
- * and a grant that covers everything: only the words can stop these plans. All phrasings go in
- * one plan per list and the plan is evaluated many times, past Drools' constraint JIT.
+ * Intent text through the default library, behind a harmless action name ({@code shell.exec}) and a
+ * grant that covers everything: only the words can stop these plans. All phrasings go in one plan
+ * per list and the plan is evaluated many times, past Drools' constraint JIT.
  */
 class IntentPhrasesTest {
 
@@ -107,7 +107,8 @@ class IntentPhrasesTest {
   }
 
   @Test
-  @DisplayName("At least 30 destructive phrasings are denied in production, whatever the action's name")
+  @DisplayName(
+      "At least 30 destructive phrasings are denied in production, whatever the action's name")
   void destructivePhrasingsAreCaught() {
     assertThat(DESTRUCTIVE).hasSizeGreaterThanOrEqualTo(30);
     assertThat(phrasingsWhere(DESTRUCTIVE, verdict -> verdict != Verdict.DENIED))
@@ -135,7 +136,8 @@ class IntentPhrasesTest {
               .map(Finding::verdict)
               .reduce(Verdict.APPROVED, Verdict::strongest);
       if (wrong.test(verdict)) {
-        misjudged.add(intents.get(i) + " -> " + verdict + " " + IntentLexicon.signals(intents.get(i)));
+        misjudged.add(
+            intents.get(i) + " -> " + verdict + " " + IntentLexicon.signals(intents.get(i)));
       }
     }
     return misjudged;
@@ -144,10 +146,26 @@ class IntentPhrasesTest {
   private static List<Finding> evaluate(List<String> intents) {
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < intents.size(); i++) {
-      steps.add(new Step("s" + i, "shell.exec", "host:ci", intents.get(i), List.of("user"), List.of(), Map.of()));
+      steps.add(
+          new Step(
+              "s" + i,
+              "shell.exec",
+              "host:ci",
+              intents.get(i),
+              List.of("user"),
+              List.of(),
+              Map.of()));
     }
     Agent agent =
-        new Agent("a", "coder", "team", Environment.PRODUCTION, List.of("*:**"), Budgets.NONE, Map.of(), Instant.now());
+        new Agent(
+            "a",
+            "coder",
+            "team",
+            Environment.PRODUCTION,
+            List.of("*:**"),
+            Budgets.NONE,
+            Map.of(),
+            Instant.now());
     Plan plan = new Plan("p", "a", null, null, "goal", steps, Instant.now());
     List<Finding> first = rules.evaluate(agent, plan);
     for (int i = 1; i < 40; i++) {

@@ -2,9 +2,9 @@ package dev.governor.knowledge.bus;
 
 /**
  * The whole conversation of the loop, by address. Each address is owned by the stage in its name:
- * that stage consumes requests sent to it, or publishes what it produced there. Data flows one
- * way: agents and people → Monitor → Analyze → Plan → Execute → agents and people. Anything may
- * listen to a published address (the console, a test, a second node).
+ * that stage consumes requests sent to it, or publishes what it produced there. Data flows one way:
+ * agents and people → Monitor → Analyze → Plan → Execute → agents and people. Anything may listen
+ * to a published address (the console, a test, a second node).
  *
  * <p>Requests fail with a {@link BusFailure} code and a message a person can read.
  */
@@ -77,7 +77,9 @@ public final class Bus {
    */
   public static final String EXECUTE_FAILURES = "governor.execute.failures";
 
-  /** Published {@link Messages.EscalationChanged}: an escalation opened, was answered or expired. */
+  /**
+   * Published {@link Messages.EscalationChanged}: an escalation opened, was answered or expired.
+   */
   public static final String EXECUTE_ESCALATIONS = "governor.execute.escalations";
 
   /**

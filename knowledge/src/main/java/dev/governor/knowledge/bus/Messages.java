@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The messages of the loop, one record each. They are immutable, so the bus hands a local
- * consumer the sender's instance (see {@link RecordCodec}).
+ * The messages of the loop, one record each. They are immutable, so the bus hands a local consumer
+ * the sender's instance (see {@link RecordCodec}).
  */
 public final class Messages {
 
@@ -78,7 +78,8 @@ public final class Messages {
   public record PlanAnalyzed(Plan plan, Agent agent, List<Finding> findings, int ruleSetVersion) {}
 
   /** The decision the Plan stage made, and the escalation it opens if any. */
-  public record DecisionProposed(Plan plan, Agent agent, Decision decision, Escalation escalation) {}
+  public record DecisionProposed(
+      Plan plan, Agent agent, Decision decision, Escalation escalation) {}
 
   /** A decision that is durable in the knowledge store. */
   public record DecisionRecorded(Decision decision) {}

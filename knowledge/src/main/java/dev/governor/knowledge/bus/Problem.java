@@ -5,7 +5,8 @@ import io.vertx.core.eventbus.ReplyException;
 
 /**
  * A refusal with a machine-readable code and a sentence for a person, carried over the bus as a
- * failed reply: the failure code is the {@link BusFailure}, the text is {@code "<code>: <message>"}.
+ * failed reply: the failure code is the {@link BusFailure}, the text is {@code "<code>:
+ * <message>"}.
  */
 public record Problem(BusFailure failure, String code, String message) {
 

@@ -42,7 +42,8 @@ public record Agent(
     budgets = budgets == null ? Budgets.NONE : budgets;
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     // Stored to the millisecond; an agent read back must equal the one registered.
-    registeredAt = Objects.requireNonNull(registeredAt, "registeredAt").truncatedTo(ChronoUnit.MILLIS);
+    registeredAt =
+        Objects.requireNonNull(registeredAt, "registeredAt").truncatedTo(ChronoUnit.MILLIS);
     tools = tools == null ? Map.of() : Map.copyOf(tools);
   }
 }

@@ -37,8 +37,17 @@ public record Decision(
 
   public Decision withAuditSeq(long seq) {
     return new Decision(
-        planId, agentId, verdict, steps, findings, ruleSetVersion, decidedBy, reason,
-        escalationId, seq, decidedAt);
+        planId,
+        agentId,
+        verdict,
+        steps,
+        findings,
+        ruleSetVersion,
+        decidedBy,
+        reason,
+        escalationId,
+        seq,
+        decidedAt);
   }
 
   /** The decision after a person (or the deadline) settled its escalated steps. */
@@ -48,9 +57,20 @@ public record Decision(
             .map(s -> s.verdict() == Verdict.ESCALATED ? new StepVerdict(s.id(), outcome) : s)
             .toList();
     Verdict planVerdict =
-        settledSteps.stream().map(StepVerdict::verdict).reduce(Verdict.APPROVED, Verdict::strongest);
+        settledSteps.stream()
+            .map(StepVerdict::verdict)
+            .reduce(Verdict.APPROVED, Verdict::strongest);
     return new Decision(
-        planId, agentId, planVerdict, settledSteps, findings, ruleSetVersion, by, why,
-        escalationId, auditSeq, at);
+        planId,
+        agentId,
+        planVerdict,
+        settledSteps,
+        findings,
+        ruleSetVersion,
+        by,
+        why,
+        escalationId,
+        auditSeq,
+        at);
   }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
  *
  * <ol>
  *   <li>a step's verdict is the strongest its findings ask for: deny beats escalate beats approve;
- *   <li>a step that no rule approved is escalated, with a finding that says so: nothing is
- *       approved by silence;
+ *   <li>a step that no rule approved is escalated, with a finding that says so: nothing is approved
+ *       by silence;
  *   <li>a finding about no step in particular applies to every step;
  *   <li>the plan's verdict is the strongest of its steps' verdicts.
  * </ol>
@@ -31,7 +31,8 @@ public final class DecisionPolicy {
     Verdict planWide = null;
     for (Finding finding : ruleFindings) {
       if (finding.stepId() == null) {
-        planWide = planWide == null ? finding.verdict() : Verdict.strongest(planWide, finding.verdict());
+        planWide =
+            planWide == null ? finding.verdict() : Verdict.strongest(planWide, finding.verdict());
       } else {
         verdicts.merge(finding.stepId(), finding.verdict(), Verdict::strongest);
       }
@@ -47,8 +48,11 @@ public final class DecisionPolicy {
         verdict = Verdict.ESCALATED;
         findings.add(
             new Finding(
-                UNAPPROVED_STEP, Severity.MEDIUM, step.id(),
-                "no rule approved " + step.action() + " on " + step.target(), Verdict.ESCALATED));
+                UNAPPROVED_STEP,
+                Severity.MEDIUM,
+                step.id(),
+                "no rule approved " + step.action() + " on " + step.target(),
+                Verdict.ESCALATED));
       }
       steps.add(new StepVerdict(step.id(), verdict));
       planVerdict = Verdict.strongest(planVerdict, verdict);

@@ -10,7 +10,9 @@ public final class GrantSyntax {
     int colon = grant == null ? -1 : grant.indexOf(':');
     if (colon <= 0 || colon == grant.length() - 1 || grant.isBlank()) {
       return "a grant is \"<action pattern>:<resource pattern>\", such as"
-          + " \"fs.write:/repo/docs/**\"; got \"" + grant + "\"";
+          + " \"fs.write:/repo/docs/**\"; got \""
+          + grant
+          + "\"";
     }
     return null;
   }

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A rule-set test: an example agent and plan, and what the rule set must answer: the plan's
- * verdict and, optionally, rules that must have fired.
+ * A rule-set test: an example agent and plan, and what the rule set must answer: the plan's verdict
+ * and, optionally, rules that must have fired.
  */
 public record RuleTestCase(String name, TestAgent agent, TestPlan plan, Expectation expect) {
 

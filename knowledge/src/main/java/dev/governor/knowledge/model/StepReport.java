@@ -25,6 +25,8 @@ public record StepReport(
     Objects.requireNonNull(agentId, "agentId");
     Objects.requireNonNull(status, "status");
     result = result == null ? Map.of() : result;
-    reportedAt = Objects.requireNonNull(reportedAt, "reportedAt").truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    reportedAt =
+        Objects.requireNonNull(reportedAt, "reportedAt")
+            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   }
 }

@@ -1,8 +1,8 @@
 package dev.governor.knowledge.model;
 
 /**
- * What Governor answers for a step or a plan. When several apply, {@link #strongest} decides:
- * deny beats escalate beats approve.
+ * What Governor answers for a step or a plan. When several apply, {@link #strongest} decides: deny
+ * beats escalate beats approve.
  */
 public enum Verdict {
   APPROVED,

@@ -5,9 +5,9 @@ import dev.governor.knowledge.model.AuditEntry;
 import java.time.Instant;
 
 /**
- * The hash chain of the audit log. An entry's hash is SHA-256 over its sequence number, time,
- * type, actor, subject, payload and the previous entry's hash, so changing, removing or
- * reordering any entry breaks every hash after it.
+ * The hash chain of the audit log. An entry's hash is SHA-256 over its sequence number, time, type,
+ * actor, subject, payload and the previous entry's hash, so changing, removing or reordering any
+ * entry breaks every hash after it.
  */
 public final class AuditChain {
 
@@ -33,9 +33,7 @@ public final class AuditChain {
     return hash(e.seq(), e.at(), e.type(), e.actor(), e.subject(), e.payload(), e.prevHash());
   }
 
-  /**
-   * Checks one entry against the one before it; returns what is wrong, or null when it fits.
-   */
+  /** Checks one entry against the one before it; returns what is wrong, or null when it fits. */
   public static String problem(Head before, AuditEntry entry) {
     if (entry.seq() != before.seq() + 1) {
       return "expected entry " + (before.seq() + 1) + " but found " + entry.seq();
@@ -61,7 +59,12 @@ public final class AuditChain {
     StringBuilder text = new StringBuilder(128 + payload.length());
     for (String field :
         new String[] {
-          Long.toString(seq), Long.toString(at.toEpochMilli()), type, actor, subject, payload,
+          Long.toString(seq),
+          Long.toString(at.toEpochMilli()),
+          type,
+          actor,
+          subject,
+          payload,
           prevHash
         }) {
       text.append(field.length()).append(':').append(field).append('\n');

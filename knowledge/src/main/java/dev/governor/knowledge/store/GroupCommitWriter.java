@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store's only writer. Writes queue up in order; one thread applies as many as are waiting in
- * one transaction (each under its own savepoint, so one bad write fails alone) and commits once.
- * A write's future completes only after that commit, so an acknowledgement is never ahead of the
+ * one transaction (each under its own savepoint, so one bad write fails alone) and commits once. A
+ * write's future completes only after that commit, so an acknowledgement is never ahead of the
  * disk. One writer also means one audit chain head, with no locking around it.
  */
 final class GroupCommitWriter implements AutoCloseable {
@@ -166,7 +166,9 @@ final class GroupCommitWriter implements AutoCloseable {
       fail(
           batch,
           new KnowledgeException(
-              KnowledgeException.Kind.UNAVAILABLE, "the store could not commit: " + e.getMessage(), e));
+              KnowledgeException.Kind.UNAVAILABLE,
+              "the store could not commit: " + e.getMessage(),
+              e));
       return;
     }
     for (int i = 0; i < batch.size(); i++) {

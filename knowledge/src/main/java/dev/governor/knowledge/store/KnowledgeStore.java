@@ -46,8 +46,8 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * The knowledge all four stages share: agents, plans, decisions, escalations, rule sets,
- * operators and the audit log.
+ * The knowledge all four stages share: agents, plans, decisions, escalations, rule sets, operators
+ * and the audit log.
  *
  * <p>Writes go through one {@link GroupCommitWriter}: each returns a future that completes only
  * after its transaction is committed to the database file, and each appends its audit entries in
@@ -56,8 +56,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
  *
  * <p>The embedded database is H2 with {@code WRITE_DELAY=0}: H2 then writes the store to its file
  * at every commit instead of up to half a second later (its default), so a commit survives the
- * process being killed. It does not fsync each commit: an operating-system crash can still lose
- * the last commits.
+ * process being killed. It does not fsync each commit: an operating-system crash can still lose the
+ * last commits.
  */
 public final class KnowledgeStore implements AutoCloseable {
 
@@ -153,7 +153,11 @@ public final class KnowledgeStore implements AutoCloseable {
                 insert.executeUpdate();
               }
               AuditEntry entry =
-                  tx.audit(agent.registeredAt(), "agent.registered", actor, "agent:" + agent.id(),
+                  tx.audit(
+                      agent.registeredAt(),
+                      "agent.registered",
+                      actor,
+                      "agent:" + agent.id(),
                       Json.write(agent));
               return new Registration(agent, entry.seq());
             })
@@ -183,16 +187,19 @@ public final class KnowledgeStore implements AutoCloseable {
             insert.setLong(6, plan.receivedAt().toEpochMilli());
             insert.executeUpdate();
             return tx.audit(
-                    plan.receivedAt(), "plan.received", "agent:" + plan.agentId(),
-                    "plan:" + plan.id(), body)
+                    plan.receivedAt(),
+                    "plan.received",
+                    "agent:" + plan.agentId(),
+                    "plan:" + plan.id(),
+                    body)
                 .seq();
           }
         });
   }
 
   /**
-   * Records a decision made by rules, and the escalation it opens if any; returns the decision
-   * with its audit position.
+   * Records a decision made by rules, and the escalation it opens if any; returns the decision with
+   * its audit position.
    */
   public CompletableFuture<Decision> recordDecision(Decision decision, Escalation escalation) {
     return writer.submit(
@@ -200,16 +207,22 @@ public final class KnowledgeStore implements AutoCloseable {
           String body = Json.write(decision);
           AuditEntry entry =
               tx.audit(
-                  decision.decidedAt(), "decision.made", decision.decidedBy(),
-                  "plan:" + decision.planId(), body);
+                  decision.decidedAt(),
+                  "decision.made",
+                  decision.decidedBy(),
+                  "plan:" + decision.planId(),
+                  body);
           Decision recorded = decision.withAuditSeq(entry.seq());
           // The stored body is the audited one; its position is the audit_seq column.
           insertDecision(tx.connection(), recorded, body);
           if (escalation != null) {
             insertEscalation(tx.connection(), escalation);
             tx.audit(
-                escalation.createdAt(), "escalation.opened", decision.decidedBy(),
-                "escalation:" + escalation.id(), Json.write(escalation));
+                escalation.createdAt(),
+                "escalation.opened",
+                decision.decidedBy(),
+                "escalation:" + escalation.id(),
+                Json.write(escalation));
           }
           return recorded;
         });
@@ -230,8 +243,7 @@ public final class KnowledgeStore implements AutoCloseable {
                   .orElseThrow(
                       () ->
                           new KnowledgeException(
-                              KnowledgeException.Kind.NOT_FOUND,
-                              "no escalation " + escalationId));
+                              KnowledgeException.Kind.NOT_FOUND, "no escalation " + escalationId));
           if (!escalation.status().isOpen()) {
             throw new KnowledgeException(
                 KnowledgeException.Kind.CONFLICT,
@@ -262,8 +274,12 @@ public final class KnowledgeStore implements AutoCloseable {
           for (Escalation escalation : due) {
             resolutions.add(
                 settle(
-                    tx, escalation, EscalationStatus.EXPIRED, Decision.BY_GOVERNOR,
-                    "nobody answered the escalation before its deadline", now));
+                    tx,
+                    escalation,
+                    EscalationStatus.EXPIRED,
+                    Decision.BY_GOVERNOR,
+                    "nobody answered the escalation before its deadline",
+                    now));
           }
           return resolutions;
         });
@@ -313,7 +329,10 @@ public final class KnowledgeStore implements AutoCloseable {
           tx.audit(at, "ruleset.created", actor, "ruleset:" + version, Json.write(payload));
           if (activate) {
             tx.audit(
-                at, "ruleset.activated", actor, "ruleset:" + version,
+                at,
+                "ruleset.activated",
+                actor,
+                "ruleset:" + version,
                 Json.write(Map.of("version", version)));
           }
           return created;
@@ -333,7 +352,8 @@ public final class KnowledgeStore implements AutoCloseable {
                               KnowledgeException.Kind.NOT_FOUND, "no rule-set version " + version));
           try (Statement statement = tx.connection().createStatement()) {
             statement.executeUpdate("UPDATE rule_sets SET active = FALSE WHERE active");
-            statement.executeUpdate("UPDATE rule_sets SET active = TRUE WHERE version = " + version);
+            statement.executeUpdate(
+                "UPDATE rule_sets SET active = TRUE WHERE version = " + version);
           }
           Map<String, Object> payload = new LinkedHashMap<>();
           payload.put("version", version);
@@ -390,29 +410,37 @@ public final class KnowledgeStore implements AutoCloseable {
             }
           }
           return tx.audit(
-                  at, "action.effect.set", actor, "action:" + action,
+                  at,
+                  "action.effect.set",
+                  actor,
+                  "action:" + action,
                   Json.write(Map.of("action", action, "effect", effect)))
               .seq();
         });
   }
 
   /**
-   * Records a step report and, when it created a resource, who created it. A step is reported
-   * once: a second report of the same step is a conflict.
+   * Records a step report and, when it created a resource, who created it. A step is reported once:
+   * a second report of the same step is a conflict.
    */
   public CompletableFuture<Long> recordStepReport(StepReport report, Resource created) {
     return writer.submit(
         tx -> {
           try (PreparedStatement select =
               tx.connection()
-                  .prepareStatement("SELECT 1 FROM step_reports WHERE plan_id = ? AND step_id = ?")) {
+                  .prepareStatement(
+                      "SELECT 1 FROM step_reports WHERE plan_id = ? AND step_id = ?")) {
             select.setString(1, report.planId());
             select.setString(2, report.stepId());
             try (ResultSet rows = select.executeQuery()) {
               if (rows.next()) {
                 throw new KnowledgeException(
                     KnowledgeException.Kind.CONFLICT,
-                    "step " + report.stepId() + " of plan " + report.planId() + " is already reported");
+                    "step "
+                        + report.stepId()
+                        + " of plan "
+                        + report.planId()
+                        + " is already reported");
               }
             }
           }
@@ -432,8 +460,11 @@ public final class KnowledgeStore implements AutoCloseable {
           }
           long seq =
               tx.audit(
-                      report.reportedAt(), "step.reported", "agent:" + report.agentId(),
-                      "plan:" + report.planId() + "/step:" + report.stepId(), body)
+                      report.reportedAt(),
+                      "step.reported",
+                      "agent:" + report.agentId(),
+                      "plan:" + report.planId() + "/step:" + report.stepId(),
+                      body)
                   .seq();
           if (created != null && findResource(tx.connection(), created.target()).isEmpty()) {
             try (PreparedStatement insert =
@@ -450,8 +481,11 @@ public final class KnowledgeStore implements AutoCloseable {
               insert.executeUpdate();
             }
             tx.audit(
-                created.createdAt(), "resource.created", "agent:" + created.createdBy(),
-                "resource:" + created.target(), Json.write(created));
+                created.createdAt(),
+                "resource.created",
+                "agent:" + created.createdBy(),
+                "resource:" + created.target(),
+                Json.write(created));
           }
           return seq;
         });
@@ -477,13 +511,17 @@ public final class KnowledgeStore implements AutoCloseable {
                       "INSERT INTO operators (name, roles, token_hash, created_at)"
                           + " VALUES (?, ?, ?, ?)")) {
             insert.setString(1, name);
-            insert.setString(2, roles.stream().map(Role::name).sorted().collect(Collectors.joining(",")));
+            insert.setString(
+                2, roles.stream().map(Role::name).sorted().collect(Collectors.joining(",")));
             insert.setString(3, tokenHash);
             insert.setLong(4, at.toEpochMilli());
             insert.executeUpdate();
           }
           tx.audit(
-              at, "operator.created", Decision.BY_GOVERNOR, "operator:" + name,
+              at,
+              "operator.created",
+              Decision.BY_GOVERNOR,
+              "operator:" + name,
               Json.write(Map.of("name", name, "roles", roles)));
           return true;
         });
@@ -508,8 +546,11 @@ public final class KnowledgeStore implements AutoCloseable {
     Verdict outcome = status == EscalationStatus.APPROVED ? Verdict.APPROVED : Verdict.DENIED;
     AuditEntry entry =
         tx.audit(
-            at, status == EscalationStatus.EXPIRED ? "escalation.expired" : "escalation.resolved",
-            by, "escalation:" + escalation.id(), Json.write(settled));
+            at,
+            status == EscalationStatus.EXPIRED ? "escalation.expired" : "escalation.resolved",
+            by,
+            "escalation:" + escalation.id(),
+            Json.write(settled));
     Decision updated = decision.settled(outcome, by, reason, at).withAuditSeq(entry.seq());
     try (PreparedStatement update =
         tx.connection()
@@ -621,12 +662,16 @@ public final class KnowledgeStore implements AutoCloseable {
 
   public Optional<Plan> plan(String id) {
     return queryOne(
-        "SELECT body FROM plans WHERE id = ?", rows -> Json.read(rows.getString(1), Plan.class), id);
+        "SELECT body FROM plans WHERE id = ?",
+        rows -> Json.read(rows.getString(1), Plan.class),
+        id);
   }
 
   public Optional<Decision> decision(String planId) {
     return queryOne(
-        "SELECT body, audit_seq FROM decisions WHERE plan_id = ?", KnowledgeStore::decision, planId);
+        "SELECT body, audit_seq FROM decisions WHERE plan_id = ?",
+        KnowledgeStore::decision,
+        planId);
   }
 
   public Optional<EscalationDetail> escalation(String id) {
@@ -707,7 +752,8 @@ public final class KnowledgeStore implements AutoCloseable {
           if (agent != null) {
             reviews.add(
                 new ReviewRecord(
-                    plan, agent,
+                    plan,
+                    agent,
                     Json.read(rows.getString("decision"), Decision.class)
                         .withAuditSeq(rows.getLong("audit_seq")),
                     Verdict.valueOf(rows.getString("rules_verdict"))));
@@ -902,7 +948,8 @@ public final class KnowledgeStore implements AutoCloseable {
   }
 
   private static Decision decision(ResultSet rows) throws SQLException {
-    return Json.read(rows.getString("body"), Decision.class).withAuditSeq(rows.getLong("audit_seq"));
+    return Json.read(rows.getString("body"), Decision.class)
+        .withAuditSeq(rows.getLong("audit_seq"));
   }
 
   private static Optional<RuleSetVersion> findRuleSet(Connection connection, int version)

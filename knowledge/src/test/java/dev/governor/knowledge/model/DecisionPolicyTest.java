@@ -11,15 +11,19 @@ import org.junit.jupiter.api.Test;
 class DecisionPolicyTest {
 
   private static final Plan PLAN =
-      new Plan("p", "a", null, null, "goal", List.of(step("s1"), step("s2"), step("s3")), Instant.EPOCH);
+      new Plan(
+          "p", "a", null, null, "goal", List.of(step("s1"), step("s2"), step("s3")), Instant.EPOCH);
 
   @Test
   @DisplayName("Deny beats escalate beats approve, per step and for the plan")
   void denyBeatsEscalateBeatsApprove() {
     Decision decision =
         decide(
-            approve("s1"), escalate("s1"),
-            approve("s2"), escalate("s2"), deny("s2"),
+            approve("s1"),
+            escalate("s1"),
+            approve("s2"),
+            escalate("s2"),
+            deny("s2"),
             approve("s3"));
 
     assertThat(decision.steps())
@@ -49,7 +53,9 @@ class DecisionPolicyTest {
   void planWideFinding() {
     Decision decision =
         decide(
-            approve("s1"), approve("s2"), approve("s3"),
+            approve("s1"),
+            approve("s2"),
+            approve("s3"),
             new Finding("Analysis failed", Severity.CRITICAL, null, "boom", Verdict.DENIED));
 
     assertThat(decision.steps()).extracting(StepVerdict::verdict).containsOnly(Verdict.DENIED);

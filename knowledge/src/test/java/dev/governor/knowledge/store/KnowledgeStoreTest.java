@@ -47,8 +47,14 @@ class KnowledgeStoreTest {
     store = KnowledgeStore.openH2(dataDir);
     agent =
         new Agent(
-            "agent-1", "coder", "team", Environment.STAGING, List.of("fs.write:/tmp/**"),
-            Budgets.NONE, Map.of("team", "blue"), Instant.now());
+            "agent-1",
+            "coder",
+            "team",
+            Environment.STAGING,
+            List.of("fs.write:/tmp/**"),
+            Budgets.NONE,
+            Map.of("team", "blue"),
+            Instant.now());
     store.registerAgent(agent, "hash-1", "operator:admin").join();
   }
 
@@ -80,7 +86,14 @@ class KnowledgeStoreTest {
       good.add(store.recordPlan(plan()));
     }
     Plan orphan =
-        new Plan(UUID.randomUUID().toString(), "no-such-agent", null, null, "x", List.of(step()), Instant.now());
+        new Plan(
+            UUID.randomUUID().toString(),
+            "no-such-agent",
+            null,
+            null,
+            "x",
+            List.of(step()),
+            Instant.now());
     CompletableFuture<Long> bad = store.recordPlan(orphan);
     for (int i = 0; i < 50; i++) {
       good.add(store.recordPlan(plan()));
@@ -109,7 +122,8 @@ class KnowledgeStoreTest {
   }
 
   @Test
-  @DisplayName("Verification names the entry after a removed one, and one whose hash was recomputed")
+  @DisplayName(
+      "Verification names the entry after a removed one, and one whose hash was recomputed")
   void removedAndRehashedEntriesAreNamed() throws Exception {
     for (int i = 0; i < 5; i++) {
       store.recordPlan(plan()).join();
@@ -120,8 +134,17 @@ class KnowledgeStoreTest {
     tamper("DELETE FROM audit_log WHERE seq >= 4");
     List<AuditEntry> entries = store.audit(0, 10);
     AuditEntry second = entries.get(1);
-    String forged = AuditChain.hash(new AuditEntry(second.seq(), second.at(), second.type(), "someone-else",
-        second.subject(), second.payload(), second.prevHash(), ""));
+    String forged =
+        AuditChain.hash(
+            new AuditEntry(
+                second.seq(),
+                second.at(),
+                second.type(),
+                "someone-else",
+                second.subject(),
+                second.payload(),
+                second.prevHash(),
+                ""));
     tamper("UPDATE audit_log SET actor = 'someone-else', hash = '" + forged + "' WHERE seq = 2");
     assertThat(store.verifyAudit().firstBadSeq()).isEqualTo(3L);
   }
@@ -133,12 +156,30 @@ class KnowledgeStoreTest {
     store.recordPlan(plan).join();
     Instant now = Instant.now();
     Escalation escalation =
-        new Escalation("esc-1", plan.id(), agent.id(), EscalationStatus.PENDING, Severity.HIGH, now,
-            now.plus(Duration.ofMinutes(15)), null, null, null);
+        new Escalation(
+            "esc-1",
+            plan.id(),
+            agent.id(),
+            EscalationStatus.PENDING,
+            Severity.HIGH,
+            now,
+            now.plus(Duration.ofMinutes(15)),
+            null,
+            null,
+            null);
     Decision decision =
-        new Decision(plan.id(), agent.id(), Verdict.ESCALATED, List.of(new StepVerdict("s1", Verdict.ESCALATED)),
-            List.of(new Finding("r", Severity.HIGH, "s1", "why", Verdict.ESCALATED)), 1, Decision.BY_RULES,
-            null, "esc-1", 0, now);
+        new Decision(
+            plan.id(),
+            agent.id(),
+            Verdict.ESCALATED,
+            List.of(new StepVerdict("s1", Verdict.ESCALATED)),
+            List.of(new Finding("r", Severity.HIGH, "s1", "why", Verdict.ESCALATED)),
+            1,
+            Decision.BY_RULES,
+            null,
+            "esc-1",
+            0,
+            now);
     store.recordDecision(decision, escalation).join();
 
     KnowledgeStore.Resolution resolution =
@@ -148,7 +189,8 @@ class KnowledgeStoreTest {
     assertThat(resolution.decision().decidedBy()).isEqualTo("operator:alice");
     assertThat(store.decision(plan.id()).orElseThrow().verdict()).isEqualTo(Verdict.DENIED);
     long entries = store.verifyAudit().entries();
-    assertThatThrownBy(() -> store.resolveEscalation("esc-1", Verdict.APPROVED, "bob", "yes", now).join())
+    assertThatThrownBy(
+            () -> store.resolveEscalation("esc-1", Verdict.APPROVED, "bob", "yes", now).join())
         .hasCauseInstanceOf(KnowledgeException.class);
     assertThat(store.verifyAudit().entries()).isEqualTo(entries);
     assertThat(store.decision(plan.id()).orElseThrow().verdict()).isEqualTo(Verdict.DENIED);
@@ -171,14 +213,22 @@ class KnowledgeStoreTest {
 
   private void tamper(String sql) throws Exception {
     try (Connection connection =
-            DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("governor"), "governor", "");
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("governor"), "governor", "");
         Statement statement = connection.createStatement()) {
       statement.executeUpdate(sql);
     }
   }
 
   private Plan plan() {
-    return new Plan(UUID.randomUUID().toString(), agent.id(), null, null, "goal", List.of(step()), Instant.now());
+    return new Plan(
+        UUID.randomUUID().toString(),
+        agent.id(),
+        null,
+        null,
+        "goal",
+        List.of(step()),
+        Instant.now());
   }
 
   private static Step step() {

@@ -5,8 +5,8 @@ import dev.governor.knowledge.model.Verdict;
 
 /**
  * What a rule says about a step. A rule emits one with {@code insert(Finding.deny(
- * drools.getRule().getName(), $step, "why"))}; {@code escalate} asks a person, {@code approve}
- * says why a step may go ahead. A step that no rule approves is escalated.
+ * drools.getRule().getName(), $step, "why"))}; {@code escalate} asks a person, {@code approve} says
+ * why a step may go ahead. A step that no rule approves is escalated.
  */
 public final class Finding {
 

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * One step of the plan under review, as rules see it, with what Governor worked out about it: the
- * effect class of its action, the kind of resource it touches, what its intent text speaks of,
- * and the agent's grant that covers it, if any.
+ * effect class of its action, the kind of resource it touches, what its intent text speaks of, and
+ * the agent's grant that covers it, if any.
  */
 public final class Step {
 
@@ -99,8 +99,8 @@ public final class Step {
   }
 
   /**
-   * {@code environment}, {@code database}, {@code configuration}, {@code file}, {@code
-   * repository}, {@code external} or {@code other}.
+   * {@code environment}, {@code database}, {@code configuration}, {@code file}, {@code repository},
+   * {@code external} or {@code other}.
    */
   public String getResourceKind() {
     return resourceKind;
@@ -115,8 +115,8 @@ public final class Step {
   }
 
   /**
-   * What the intent text speaks of, matched case-insensitively on word boundaries: {@code
-   * destroy}, {@code environment}, {@code database}, {@code configuration}.
+   * What the intent text speaks of, matched case-insensitively on word boundaries: {@code destroy},
+   * {@code environment}, {@code database}, {@code configuration}.
    */
   public Set<String> getIntentSignals() {
     return intentSignals;
