@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -24,13 +22,7 @@ class ActionCatalogueTest {
 
   @BeforeEach
   void start() throws Exception {
-    governor =
-        Governor.start(
-            Settings.load(Map.of())
-                .with("dataDir", dataDir.toString())
-                .with("httpPort", 0)
-                .with("adminToken", ADMIN),
-            Clock.systemUTC());
+    governor = TestGovernors.start(dataDir, ADMIN);
     http = new Http(governor.port());
   }
 

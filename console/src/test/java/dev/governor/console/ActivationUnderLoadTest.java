@@ -6,11 +6,9 @@ import dev.governor.rules.DefaultLibrary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -53,13 +51,7 @@ class ActivationUnderLoadTest {
 
   @BeforeEach
   void start() throws Exception {
-    governor =
-        Governor.start(
-            Settings.load(Map.of())
-                .with("dataDir", dataDir.toString())
-                .with("httpPort", 0)
-                .with("adminToken", ADMIN),
-            Clock.systemUTC());
+    governor = TestGovernors.start(dataDir, ADMIN);
     http = new Http(governor.port());
   }
 

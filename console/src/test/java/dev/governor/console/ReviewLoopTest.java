@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,17 +31,15 @@ class ReviewLoopTest {
   @BeforeEach
   void start() throws Exception {
     governor =
-        Governor.start(
-            Settings.load(Map.of())
-                .with("dataDir", dataDir.toString())
-                .with("httpPort", 0)
-                .with("adminToken", ADMIN)
-                .with("escalationTimeoutSeconds", 900L)
-                .with("escalationTimeoutHighSeconds", 2L)
-                .with("escalationSweepMillis", 100L)
-                .with("maxBodyBytes", 65_536L)
-                .with("maxStepsPerPlan", 20),
-            Clock.systemUTC());
+        TestGovernors.start(
+            dataDir,
+            ADMIN,
+            Map.of(
+                "escalationTimeoutSeconds", 900L,
+                "escalationTimeoutHighSeconds", 2L,
+                "escalationSweepMillis", 100L,
+                "maxBodyBytes", 65_536L,
+                "maxStepsPerPlan", 20));
     http = new Http(governor.port());
   }
 

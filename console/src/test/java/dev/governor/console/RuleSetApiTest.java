@@ -6,8 +6,6 @@ import dev.governor.rules.DefaultLibrary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -56,13 +54,7 @@ class RuleSetApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    governor =
-        Governor.start(
-            Settings.load(Map.of())
-                .with("dataDir", dataDir.toString())
-                .with("httpPort", 0)
-                .with("adminToken", ADMIN),
-            Clock.systemUTC());
+    governor = TestGovernors.start(dataDir, ADMIN);
     http = new Http(governor.port());
   }
 
