@@ -43,13 +43,16 @@ final class AgentApi {
   private final DecisionWaiters waiters;
   private final long reviewTimeoutMillis;
   private final int maxWaitSeconds;
+  private final ReviewMetrics metrics;
 
   AgentApi(
       Knowledge knowledge,
       EventBus bus,
       DecisionWaiters waiters,
       long reviewTimeoutMillis,
-      int maxWaitSeconds) {
+      int maxWaitSeconds,
+      ReviewMetrics metrics) {
+    this.metrics = metrics;
     this.knowledge = knowledge;
     this.bus = bus;
     this.waiters = waiters;
@@ -115,6 +118,7 @@ final class AgentApi {
       refuseForeignAgent(ctx, agentId, "only the agent itself may submit its plans");
       return;
     }
+    long started = System.nanoTime();
     PlanBody body = ContractValidation.body(ctx, PlanBody.class);
     String planId = UUID.randomUUID().toString();
     Future<Decision> decided = waiters.await(planId, decision -> true, reviewTimeoutMillis);
@@ -133,10 +137,15 @@ final class AgentApi {
               waiters.cancel(planId, decided);
             });
     decided
-        .onSuccess(decision -> Views.send(ctx, 200, decision))
+        .onSuccess(
+            decision -> {
+              metrics.reviewed(decision, started);
+              Views.send(ctx, 200, decision);
+            })
         .onFailure(
             failure -> {
               if (!ctx.response().ended()) {
+                metrics.failed();
                 HttpErrors.respond(
                     ctx,
                     503,

@@ -3,6 +3,7 @@ package dev.governor.console;
 import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.DecisionRecorded;
+import dev.governor.knowledge.bus.Messages.EscalationChanged;
 import dev.governor.knowledge.bus.Messages.ReviewFailed;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.store.KnowledgeStore;
@@ -55,13 +56,20 @@ public final class ApiVerticle extends VerticleBase {
         .eventBus()
         .<ReviewFailed>consumer(
             Bus.EXECUTE_FAILURES, m -> waiters.failed(m.body().planId(), m.body().reason()));
+    ReviewMetrics metrics = new ReviewMetrics(store);
+    vertx
+        .eventBus()
+        .<EscalationChanged>consumer(
+            Bus.EXECUTE_ESCALATIONS, m -> countPending(knowledge, metrics));
+    countPending(knowledge, metrics);
     AgentApi agents =
         new AgentApi(
             knowledge,
             vertx.eventBus(),
             waiters,
             config().getInteger("reviewTimeoutSeconds", 30) * 1000L,
-            config().getInteger("maxWaitSeconds", 60));
+            config().getInteger("maxWaitSeconds", 60),
+            metrics);
     OperatorApi operators = new OperatorApi(vertx, knowledge);
     RuleSetApi ruleSets = new RuleSetApi(vertx, knowledge, clock);
     ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
@@ -103,6 +111,13 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "whoami", operators::whoami);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
+              router
+                  .get("/metrics")
+                  .handler(
+                      ctx ->
+                          ctx.response()
+                              .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                              .end(metrics.scrape()));
               router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().sendFile(OPENAPI));
               router.route("/api/*").handler(this::unknownRoute);
               router
@@ -149,6 +164,11 @@ public final class ApiVerticle extends VerticleBase {
     } else {
       ctx.next();
     }
+  }
+
+  /** Escalations change rarely; a count on each change keeps the gauge exact without polling. */
+  private static void countPending(Knowledge knowledge, ReviewMetrics metrics) {
+    knowledge.read(KnowledgeStore::pendingEscalations).onSuccess(metrics::pendingEscalations);
   }
 
   private void health(RoutingContext ctx, Knowledge knowledge) {

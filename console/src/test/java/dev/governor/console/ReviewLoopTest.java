@@ -287,6 +287,30 @@ class ReviewLoopTest {
   }
 
   @Test
+  @DisplayName("Metrics count reviews by verdict and pending escalations, in Prometheus text")
+  void metrics() {
+    JsonObject agent = register("coder", "staging", "env.*:**");
+    submit(agent, environmentDeletionPlan());
+    submit(agent, readPlan());
+
+    Http.Reply metrics = http.get("/metrics", null);
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.json().getString("text"))
+        .contains("governor_reviews_total{verdict=\"ESCALATED\"} 1.0")
+        .contains("governor_reviews_total{verdict=\"APPROVED\"} 1.0")
+        .contains("governor_review_latency_seconds_count 2")
+        .contains("governor_store_write_queue");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                http.get("/metrics", null)
+                    .json()
+                    .getString("text")
+                    .contains("governor_escalations_pending 1.0"));
+  }
+
+  @Test
   @DisplayName("Health answers 200 while the store is usable, and the OpenAPI document is served")
   void healthAndContract() {
     assertThat(http.get("/health", null).status()).isEqualTo(200);

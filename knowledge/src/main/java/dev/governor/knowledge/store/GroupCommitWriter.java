@@ -102,6 +102,10 @@ final class GroupCommitWriter implements AutoCloseable {
     return result;
   }
 
+  int queued() {
+    return queue.size();
+  }
+
   boolean isRunning() {
     return thread.isAlive() && !closing;
   }

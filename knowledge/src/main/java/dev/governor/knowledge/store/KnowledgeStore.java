@@ -855,6 +855,18 @@ public final class KnowledgeStore implements AutoCloseable {
     }
   }
 
+  /** Writes waiting for the writer: how far behind the store is. */
+  public int queuedWrites() {
+    return writer.queued();
+  }
+
+  /** How many escalations wait for a person. */
+  public long pendingEscalations() {
+    return queryOne(
+            "SELECT COUNT(*) FROM escalations WHERE status = 'PENDING'", rows -> rows.getLong(1))
+        .orElse(0L);
+  }
+
   /** True when the writer runs and the database answers a query. */
   public boolean healthy() {
     if (!writer.isRunning()) {
