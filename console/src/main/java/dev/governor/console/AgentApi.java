@@ -5,6 +5,7 @@ import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.AgentRegistered;
 import dev.governor.knowledge.bus.Messages.AgentRegistration;
+import dev.governor.knowledge.bus.Messages.PlanAccepted;
 import dev.governor.knowledge.bus.Messages.PlanSubmission;
 import dev.governor.knowledge.bus.Messages.StepReportSubmission;
 import dev.governor.knowledge.bus.Messages.StepReported;
@@ -122,7 +123,7 @@ final class AgentApi {
     PlanBody body = ContractValidation.body(ctx, PlanBody.class);
     String planId = UUID.randomUUID().toString();
     Future<Decision> decided = waiters.await(planId, decision -> true, reviewTimeoutMillis);
-    bus.request(
+    bus.<PlanAccepted>request(
             Bus.MONITOR_SUBMIT_PLAN,
             new PlanSubmission(
                 planId,
@@ -131,6 +132,13 @@ final class AgentApi {
                 body.taskId(),
                 body.goal(),
                 body.steps()))
+        .onSuccess(
+            accepted -> {
+              if (accepted.body().retry()) {
+                waiters.cancel(planId, decided);
+                answerRetry(ctx, accepted.body().planId());
+              }
+            })
         .onFailure(
             failure -> {
               HttpErrors.respond(ctx, Problem.of(failure));
@@ -144,7 +152,9 @@ final class AgentApi {
             })
         .onFailure(
             failure -> {
-              if (!ctx.response().ended()) {
+              boolean cancelled =
+                  failure instanceof DecisionWaiters.WaitFailed wait && wait.cancelled();
+              if (!cancelled && !ctx.response().ended()) {
                 metrics.failed();
                 HttpErrors.respond(
                     ctx,
@@ -175,6 +185,41 @@ final class AgentApi {
                 result.getMap()))
         .onSuccess(reply -> Views.send(ctx, 200, reply.body()))
         .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
+  }
+
+  /** A retry under an idempotency key gets the decision recorded for the first plan. */
+  private void answerRetry(RoutingContext ctx, String originalPlanId) {
+    Future<Decision> first = waiters.await(originalPlanId, decision -> true, reviewTimeoutMillis);
+    knowledge
+        .read(s -> s.decision(originalPlanId))
+        .onSuccess(
+            recorded -> {
+              if (recorded.isPresent()) {
+                waiters.cancel(originalPlanId, first);
+                ctx.response().putHeader("idempotent-replay", "true");
+                Views.send(ctx, 200, recorded.get());
+              } else {
+                first
+                    .onSuccess(
+                        decision -> {
+                          ctx.response().putHeader("idempotent-replay", "true");
+                          Views.send(ctx, 200, decision);
+                        })
+                    .onFailure(
+                        failure ->
+                            HttpErrors.respond(
+                                ctx,
+                                503,
+                                "review_failed",
+                                "the first plan under this key was not decided: "
+                                    + failure.getMessage()));
+              }
+            })
+        .onFailure(
+            failure -> {
+              waiters.cancel(originalPlanId, first);
+              HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage());
+            });
   }
 
   /** A plan's owner and its decision, if one is recorded yet. */

@@ -16,8 +16,10 @@ import java.util.function.Predicate;
  */
 final class DecisionWaiters {
 
-  /** A review that failed or a wait that ran out. */
+  /** A review that failed, a wait that ran out, or one stopped early on purpose. */
   static final class WaitFailed extends RuntimeException {
+    static final String CANCELLED = "cancelled";
+
     private final boolean timedOut;
 
     WaitFailed(String message, boolean timedOut) {
@@ -27,6 +29,10 @@ final class DecisionWaiters {
 
     boolean timedOut() {
       return timedOut;
+    }
+
+    boolean cancelled() {
+      return CANCELLED.equals(getMessage());
     }
   }
 
@@ -92,7 +98,7 @@ final class DecisionWaiters {
       if (waiter.promise().future() == waiting) {
         vertx.cancelTimer(waiter.timer());
         remove(planId, waiter.promise());
-        waiter.promise().tryFail(new WaitFailed("cancelled", false));
+        waiter.promise().tryFail(new WaitFailed(WaitFailed.CANCELLED, false));
       }
     }
   }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
@@ -21,11 +22,24 @@ public final class Json {
 
   public static final ObjectMapper MAPPER = createMapper();
 
+  // Map keys sorted: the same content always gives the same text, and so the same hash.
+  private static final ObjectMapper CANONICAL =
+      createMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
   private Json() {}
 
   public static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** JSON text that is the same for equal content, whatever the order of map keys. */
+  public static String canonical(Object value) {
+    try {
+      return CANONICAL.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

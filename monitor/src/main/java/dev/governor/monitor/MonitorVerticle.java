@@ -1,5 +1,6 @@
 package dev.governor.monitor;
 
+import dev.governor.knowledge.Json;
 import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.Secrets;
 import dev.governor.knowledge.bus.Bus;
@@ -27,6 +28,7 @@ import dev.governor.knowledge.model.StepReport;
 import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
@@ -56,6 +58,7 @@ public final class MonitorVerticle extends VerticleBase {
   private Knowledge knowledge;
   private int maxSteps;
   private int maxGrants;
+  private IdempotencyKeys keys;
 
   public MonitorVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -68,6 +71,7 @@ public final class MonitorVerticle extends VerticleBase {
     knowledge = new Knowledge(vertx, store);
     maxSteps = config().getInteger("maxStepsPerPlan", 100);
     maxGrants = config().getInteger("maxGrants", 200);
+    keys = new IdempotencyKeys(config().getInteger("idempotencyKeysInMemory", 100_000));
     return Future.all(
         vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
         vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion(),
@@ -200,11 +204,70 @@ public final class MonitorVerticle extends VerticleBase {
             submission.goal(),
             submission.steps(),
             clock.instant());
+    if (plan.idempotencyKey() == null) {
+      accept(request, plan, submission, null);
+      return;
+    }
+    String agentId = plan.agentId();
+    String key = plan.idempotencyKey();
+    String hash =
+        Secrets.sha256Hex(
+            Json.canonical(List.of(String.valueOf(plan.taskId()), plan.goal(), plan.steps())));
+    Future<IdempotencyKeys.Claim> earlier = keys.claimed(agentId, key);
+    if (earlier != null) {
+      earlier.onSuccess(claim -> answerRetry(request, key, claim, hash));
+      earlier.onFailure(
+          failure ->
+              request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage()));
+      return;
+    }
+    Promise<IdempotencyKeys.Claim> claim = Promise.promise();
+    keys.claim(agentId, key, claim.future());
     knowledge
-        .write(s -> s.recordPlan(plan))
+        .read(s -> s.planByIdempotencyKey(agentId, key))
+        .onSuccess(
+            stored -> {
+              if (stored.isPresent()) {
+                IdempotencyKeys.Claim held =
+                    new IdempotencyKeys.Claim(stored.get().planId(), stored.get().contentHash());
+                claim.complete(held);
+                answerRetry(request, key, held, hash);
+              } else {
+                claim.complete(new IdempotencyKeys.Claim(plan.id(), hash));
+                accept(request, plan, submission, hash);
+              }
+            })
+        .onFailure(
+            failure -> {
+              keys.release(agentId, key);
+              claim.fail(failure);
+              request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
+            });
+  }
+
+  private void accept(
+      Message<PlanSubmission> request, Plan plan, PlanSubmission submission, String hash) {
+    knowledge
+        .write(s -> s.recordPlan(plan, hash))
         .onFailure(failure -> LOG.error("Could not record plan {}", plan.id(), failure));
     vertx.eventBus().publish(Bus.MONITOR_PLANS, new PlanReceived(plan, submission.agent()));
-    request.reply(new PlanAccepted(plan.id()));
+    request.reply(new PlanAccepted(plan.id(), false));
+  }
+
+  /** A retry gets the plan that holds the key; a different plan under the same key is refused. */
+  private static void answerRetry(
+      Message<PlanSubmission> request, String key, IdempotencyKeys.Claim claim, String hash) {
+    if (hash.equals(claim.contentHash())) {
+      request.reply(new PlanAccepted(claim.planId(), true));
+    } else {
+      request.fail(
+          BusFailure.CONFLICT.code(),
+          "idempotency_conflict: the idempotency key \""
+              + key
+              + "\" was used for a different plan ("
+              + claim.planId()
+              + "); a changed plan needs a new key");
+    }
   }
 
   private Optional<Problem> registrationProblem(AgentRegistration registration) {

@@ -68,8 +68,11 @@ public final class Messages {
     }
   }
 
-  /** The plan passed Monitor's checks and is on its way round the loop. */
-  public record PlanAccepted(String planId) {}
+  /**
+   * The plan passed Monitor's checks and is on its way round the loop; or, when {@code retry} is
+   * set, the same plan was already sent under the same idempotency key, as plan {@code planId}.
+   */
+  public record PlanAccepted(String planId, boolean retry) {}
 
   /** A valid plan, with a snapshot of its agent, ready for analysis. */
   public record PlanReceived(Plan plan, Agent agent) {}

@@ -171,13 +171,18 @@ public final class KnowledgeStore implements AutoCloseable {
 
   /** Records a plan as received; returns the audit position of its receipt. */
   public CompletableFuture<Long> recordPlan(Plan plan) {
+    return recordPlan(plan, null);
+  }
+
+  /** Records a plan as received, with the hash of its content for idempotent retries. */
+  public CompletableFuture<Long> recordPlan(Plan plan, String contentHash) {
     return writer.submit(
         tx -> {
           try (PreparedStatement insert =
               tx.connection()
                   .prepareStatement(
                       "INSERT INTO plans (id, agent_id, idempotency_key, task_id, body,"
-                          + " received_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                          + " received_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, plan.id());
             insert.setString(2, plan.agentId());
             insert.setString(3, plan.idempotencyKey());
@@ -185,6 +190,7 @@ public final class KnowledgeStore implements AutoCloseable {
             String body = Json.write(plan);
             insert.setString(5, body);
             insert.setLong(6, plan.receivedAt().toEpochMilli());
+            insert.setString(7, contentHash);
             insert.executeUpdate();
             return tx.audit(
                     plan.receivedAt(),
@@ -658,6 +664,17 @@ public final class KnowledgeStore implements AutoCloseable {
                     .map(Role::valueOf)
                     .collect(Collectors.toCollection(() -> EnumSet.noneOf(Role.class)))),
         tokenHash);
+  }
+
+  /** The plan an agent sent under an idempotency key, and its content hash. */
+  public record KeyedPlan(String planId, String contentHash) {}
+
+  public Optional<KeyedPlan> planByIdempotencyKey(String agentId, String idempotencyKey) {
+    return queryOne(
+        "SELECT id, content_hash FROM plans WHERE agent_id = ? AND idempotency_key = ?",
+        rows -> new KeyedPlan(rows.getString(1), rows.getString(2)),
+        agentId,
+        idempotencyKey);
   }
 
   public Optional<Plan> plan(String id) {
