@@ -40,6 +40,7 @@ class CrashRecoveryIT {
 
   @TempDir Path dataDir;
   private Process process;
+  private Path log;
 
   @AfterEach
   void kill() {
@@ -111,6 +112,36 @@ class CrashRecoveryIT {
     assertThat(verification.getLong("entries")).isGreaterThanOrEqualTo(2L * acknowledged.size());
   }
 
+  @Test
+  @DisplayName("SIGTERM stops Governor cleanly: it exits, says so, and starts again on its data")
+  void sigtermStopsCleanly() throws Exception {
+    Http http = new Http(startGovernor());
+    JsonObject agent =
+        http.post(
+                "/api/v1/agents",
+                ADMIN,
+                ReviewLoopTest.registration("stopper", "sandbox")
+                    .put("grants", new JsonArray().add("fs.write:/tmp/**")))
+            .json();
+    String planId =
+        http.post(
+                ReviewLoopTest.plansOf(agent), agent.getString("token"), ReviewLoopTest.readPlan())
+            .json()
+            .getString("planId");
+
+    process.destroy();
+    assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("exited").isTrue();
+    assertThat(Files.readString(log)).contains("Governor stopped");
+
+    Http restarted = new Http(startGovernor());
+    assertThat(
+            restarted
+                .get("/api/v1/plans/" + planId + "/decision", agent.getString("token"))
+                .status())
+        .isEqualTo(200);
+    assertThat(restarted.get("/api/v1/audit/verify", ADMIN).json().getBoolean("ok")).isTrue();
+  }
+
   private int startGovernor() throws IOException {
     Path jar = Path.of(System.getProperty("governor.jar", "target/governor.jar"));
     assertThat(jar).as("the packaged jar; run through mvn verify").exists();
@@ -122,7 +153,8 @@ class CrashRecoveryIT {
     builder.environment().put("GOVERNOR_DATA_DIR", dataDir.toString());
     builder.environment().put("GOVERNOR_HTTP_PORT", "0");
     builder.environment().put("GOVERNOR_ADMIN_TOKEN", ADMIN);
-    builder.redirectError(Files.createTempFile(dataDir.getParent(), "governor", ".log").toFile());
+    log = Files.createTempFile(dataDir.getParent(), "governor", ".log");
+    builder.redirectError(log.toFile());
     process = builder.start();
     BufferedReader output =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
