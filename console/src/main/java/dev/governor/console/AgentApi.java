@@ -152,10 +152,25 @@ final class AgentApi {
             })
         .onFailure(
             failure -> {
-              boolean cancelled =
-                  failure instanceof DecisionWaiters.WaitFailed wait && wait.cancelled();
-              if (!cancelled && !ctx.response().ended()) {
-                metrics.failed();
+              DecisionWaiters.WaitFailed wait =
+                  failure instanceof DecisionWaiters.WaitFailed w ? w : null;
+              if ((wait != null && wait.cancelled()) || ctx.response().ended()) {
+                return;
+              }
+              metrics.failed();
+              if (wait != null && wait.timedOut()) {
+                // The plan is recorded and its review may still finish: say where to look.
+                HttpErrors.respond(
+                    ctx,
+                    503,
+                    "review_timeout",
+                    "the review of plan "
+                        + planId
+                        + " did not finish in time; act on nothing yet and ask for its decision at"
+                        + " /api/v1/plans/"
+                        + planId
+                        + "/decision");
+              } else {
                 HttpErrors.respond(
                     ctx,
                     503,
