@@ -4,32 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Effect classes: defaults from the verb, agents' declarations, operators' overrides. */
 class ActionCatalogueTest {
 
   static final String ADMIN = "catalogue-admin";
 
-  @TempDir Path dataDir;
-  Governor governor;
-  Http http;
-
-  @BeforeEach
-  void start() throws Exception {
-    governor = TestGovernors.start(dataDir, ADMIN);
-    http = new Http(governor.port());
-  }
-
-  @AfterEach
-  void stop() {
-    governor.close();
-  }
+  @RegisterExtension final RunningGovernor governor = new RunningGovernor(ADMIN);
 
   @Test
   @DisplayName("An agent's declared tool effect counts, and an operator's override beats it")
@@ -39,24 +23,29 @@ class ActionCatalogueTest {
 
     assertThat(review(declared)).isEqualTo("DENIED");
     assertThat(review(silent)).isEqualTo("APPROVED");
-    assertThat(http.get("/api/v1/actions/deploy.run", ADMIN).json().getString("effect"))
+    assertThat(governor.http().get("/api/v1/actions/deploy.run", ADMIN).json().getString("effect"))
         .isEqualTo("write");
 
     Http.Reply set =
-        http.put("/api/v1/actions/deploy.run", ADMIN, new JsonObject().put("effect", "read"));
+        governor
+            .http()
+            .put("/api/v1/actions/deploy.run", ADMIN, new JsonObject().put("effect", "read"));
     assertThat(set.status()).as(set.json().encode()).isEqualTo(200);
 
     assertThat(review(declared)).isEqualTo("APPROVED");
-    JsonObject classification = http.get("/api/v1/actions/deploy.run", ADMIN).json();
+    JsonObject classification = governor.http().get("/api/v1/actions/deploy.run", ADMIN).json();
     assertThat(classification.getString("effect")).isEqualTo("read");
     assertThat(classification.getString("source")).isEqualTo("override");
     assertThat(
-            http.get("/api/v1/actions", ADMIN)
+            governor
+                .http()
+                .get("/api/v1/actions", ADMIN)
                 .json()
                 .getJsonObject("overrides")
                 .getString("deploy.run"))
         .isEqualTo("read");
-    JsonArray entries = http.get("/api/v1/audit?limit=1000", ADMIN).json().getJsonArray("entries");
+    JsonArray entries =
+        governor.http().get("/api/v1/audit?limit=1000", ADMIN).json().getJsonArray("entries");
     assertThat(entries.stream().map(e -> ((JsonObject) e).getString("type")))
         .contains("action.effect.set");
   }
@@ -64,18 +53,24 @@ class ActionCatalogueTest {
   @Test
   @DisplayName("Bad effects and actions are refused and change nothing")
   void badInput() {
-    long before = http.get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
+    long before = governor.http().get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
     assertThat(
-            http.put(
+            governor
+                .http()
+                .put(
                     "/api/v1/actions/deploy.run", ADMIN, new JsonObject().put("effect", "harmless"))
                 .status())
         .isEqualTo(400);
     assertThat(
-            http.put("/api/v1/actions/rm%20-rf", ADMIN, new JsonObject().put("effect", "read"))
+            governor
+                .http()
+                .put("/api/v1/actions/rm%20-rf", ADMIN, new JsonObject().put("effect", "read"))
                 .status())
         .isEqualTo(400);
     assertThat(
-            http.post(
+            governor
+                .http()
+                .post(
                     "/api/v1/agents",
                     ADMIN,
                     ReviewLoopTest.registration("x", "sandbox")
@@ -83,14 +78,17 @@ class ActionCatalogueTest {
                 .status())
         .isEqualTo(400);
     assertThat(
-            http.post(
+            governor
+                .http()
+                .post(
                     "/api/v1/agents",
                     ADMIN,
                     ReviewLoopTest.registration("x", "sandbox")
                         .put("tools", new JsonObject().put("deploy", "read")))
                 .status())
         .isEqualTo(400);
-    assertThat(http.get("/api/v1/audit/verify", ADMIN).json().getLong("entries")).isEqualTo(before);
+    assertThat(governor.http().get("/api/v1/audit/verify", ADMIN).json().getLong("entries"))
+        .isEqualTo(before);
   }
 
   private JsonObject register(String name, JsonObject tools) {
@@ -100,7 +98,7 @@ class ActionCatalogueTest {
     if (tools != null) {
       body.put("tools", tools);
     }
-    Http.Reply reply = http.post("/api/v1/agents", ADMIN, body);
+    Http.Reply reply = governor.http().post("/api/v1/agents", ADMIN, body);
     assertThat(reply.status()).as(reply.json().encode()).isEqualTo(201);
     return reply.json();
   }
@@ -113,7 +111,9 @@ class ActionCatalogueTest {
                 "steps",
                 new JsonArray()
                     .add(ReviewLoopTest.step("s1", "deploy.run", "env:prod", "roll out 1.2.3")));
-    return http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan)
+    return governor
+        .http()
+        .post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan)
         .json()
         .getString("verdict");
   }

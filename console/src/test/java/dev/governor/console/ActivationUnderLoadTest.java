@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.governor.rules.DefaultLibrary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,11 +14,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Activation is atomic: reviews run without pause through 50 activations, none fails, and each is
@@ -45,27 +42,16 @@ class ActivationUnderLoadTest {
       end
       """;
 
-  @TempDir Path dataDir;
-  Governor governor;
-  Http http;
-
-  @BeforeEach
-  void start() throws Exception {
-    governor = TestGovernors.start(dataDir, ADMIN);
-    http = new Http(governor.port());
-  }
-
-  @AfterEach
-  void stop() {
-    governor.close();
-  }
+  @RegisterExtension final RunningGovernor governor = new RunningGovernor(ADMIN);
 
   @Test
   @DisplayName(
       "Reviews run through 50 activations with no failure and no review decided by half a rule set")
   void activationIsAtomicUnderLoad() {
     JsonObject agent =
-        http.post(
+        governor
+            .http()
+            .post(
                 "/api/v1/agents",
                 ADMIN,
                 ReviewLoopTest.registration("busy", "sandbox")
@@ -75,7 +61,9 @@ class ActivationUnderLoadTest {
         new JsonObject(new HashMap<String, Object>(DefaultLibrary.files()))
             .put("marker.drl", MARKER_RULE);
     assertThat(
-            http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files))
+            governor
+                .http()
+                .post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files))
                 .json()
                 .getInteger("version"))
         .isEqualTo(2);
@@ -91,8 +79,10 @@ class ActivationUnderLoadTest {
               () -> {
                 while (running.get()) {
                   Http.Reply reply =
-                      http.post(
-                          ReviewLoopTest.plansOf(agent), agent.getString("token"), writePlan());
+                      governor
+                          .http()
+                          .post(
+                              ReviewLoopTest.plansOf(agent), agent.getString("token"), writePlan());
                   reviews.incrementAndGet();
                   if (reply.status() != 200) {
                     problems.add("status " + reply.status() + ": " + reply.json().encode());
@@ -119,7 +109,8 @@ class ActivationUnderLoadTest {
 
     for (int i = 0; i < 50; i++) {
       int version = i % 2 == 0 ? 2 : 1;
-      Http.Reply activated = http.post("/api/v1/rulesets/" + version + "/activate", ADMIN, "");
+      Http.Reply activated =
+          governor.http().post("/api/v1/rulesets/" + version + "/activate", ADMIN, "");
       assertThat(activated.status()).as(activated.json().encode()).isEqualTo(200);
     }
     running.set(false);
@@ -128,7 +119,8 @@ class ActivationUnderLoadTest {
 
     assertThat(problems).isEmpty();
     assertThat(reviews.get()).isGreaterThan(50);
-    assertThat(http.get("/api/v1/rulesets", ADMIN).json().getInteger("active")).isEqualTo(1);
+    assertThat(governor.http().get("/api/v1/rulesets", ADMIN).json().getInteger("active"))
+        .isEqualTo(1);
   }
 
   private static JsonObject writePlan() {

@@ -4,37 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Plans under an idempotency key: a retry gets the recorded decision, never a second one. */
 class IdempotencyTest {
 
   static final String ADMIN = "idempotency-admin";
 
-  @TempDir Path dataDir;
-  Governor governor;
-  Http http;
-
-  @BeforeEach
-  void start() throws Exception {
-    governor = TestGovernors.start(dataDir, ADMIN);
-    http = new Http(governor.port());
-  }
-
-  @AfterEach
-  void stop() {
-    governor.close();
-  }
+  @RegisterExtension final RunningGovernor governor = new RunningGovernor(ADMIN);
 
   @Test
   @DisplayName(
@@ -48,10 +32,12 @@ class IdempotencyTest {
       replies.add(
           CompletableFuture.supplyAsync(
               () ->
-                  http.post(
-                      ReviewLoopTest.plansOf(agent),
-                      agent.getString("token"),
-                      plan("key-1", "/tmp/a")),
+                  governor
+                      .http()
+                      .post(
+                          ReviewLoopTest.plansOf(agent),
+                          agent.getString("token"),
+                          plan("key-1", "/tmp/a")),
               senders));
     }
     List<Http.Reply> answers = replies.stream().map(CompletableFuture::join).toList();
@@ -62,7 +48,9 @@ class IdempotencyTest {
     assertThat(answers.stream().map(r -> r.json().getString("planId")).distinct()).hasSize(1);
     assertThat(answers.stream().map(r -> r.json().getLong("auditSeq")).distinct()).hasSize(1);
     JsonArray entries =
-        http.get("/api/v1/audit?after=" + before + "&limit=1000", ADMIN)
+        governor
+            .http()
+            .get("/api/v1/audit?after=" + before + "&limit=1000", ADMIN)
             .json()
             .getJsonArray("entries");
     assertThat(entries.stream().map(e -> ((JsonObject) e).getString("type")))
@@ -89,9 +77,7 @@ class IdempotencyTest {
     JsonObject agent = register("retrier");
     JsonObject other = register("other");
     JsonObject first = submit(agent, plan("key-3", "/tmp/a")).json();
-    governor.close();
-    governor = TestGovernors.start(dataDir, ADMIN);
-    http = new Http(governor.port());
+    governor.restart();
     long before = auditEntries();
 
     Http.Reply retry = submit(agent, plan("key-3", "/tmp/a"));
@@ -105,7 +91,9 @@ class IdempotencyTest {
   }
 
   private JsonObject register(String name) {
-    return http.post(
+    return governor
+        .http()
+        .post(
             "/api/v1/agents",
             ADMIN,
             ReviewLoopTest.registration(name, "sandbox")
@@ -114,7 +102,7 @@ class IdempotencyTest {
   }
 
   private Http.Reply submit(JsonObject agent, JsonObject plan) {
-    return http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan);
+    return governor.http().post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan);
   }
 
   private static JsonObject plan(String key, String target) {
@@ -127,6 +115,6 @@ class IdempotencyTest {
   }
 
   private long auditEntries() {
-    return http.get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
+    return governor.http().get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
   }
 }

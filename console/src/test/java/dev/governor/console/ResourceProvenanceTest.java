@@ -4,32 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Governor learns who created a resource from approved, reported create steps. */
 class ResourceProvenanceTest {
 
   static final String ADMIN = "provenance-admin";
 
-  @TempDir Path dataDir;
-  Governor governor;
-  Http http;
-
-  @BeforeEach
-  void start() throws Exception {
-    governor = TestGovernors.start(dataDir, ADMIN);
-    http = new Http(governor.port());
-  }
-
-  @AfterEach
-  void stop() {
-    governor.close();
-  }
+  @RegisterExtension final RunningGovernor governor = new RunningGovernor(ADMIN);
 
   @Test
   @DisplayName(
@@ -99,7 +83,9 @@ class ResourceProvenanceTest {
   }
 
   private JsonObject register(String environment) {
-    return http.post(
+    return governor
+        .http()
+        .post(
             "/api/v1/agents",
             ADMIN,
             ReviewLoopTest.registration("infra-bot", environment)
@@ -112,15 +98,18 @@ class ResourceProvenanceTest {
         new JsonObject()
             .put("goal", intent)
             .put("steps", new JsonArray().add(ReviewLoopTest.step("s1", action, target, intent)));
-    Http.Reply reply = http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan);
+    Http.Reply reply =
+        governor.http().post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan);
     assertThat(reply.status()).as(reply.json().encode()).isEqualTo(200);
     return reply.json();
   }
 
   private Http.Reply report(JsonObject agent, String planId, String stepId, String status) {
-    return http.post(
-        "/api/v1/plans/" + planId + "/steps/" + stepId + "/report",
-        agent.getString("token"),
-        new JsonObject().put("status", status));
+    return governor
+        .http()
+        .post(
+            "/api/v1/plans/" + planId + "/steps/" + stepId + "/report",
+            agent.getString("token"),
+            new JsonObject().put("status", status));
   }
 }

@@ -5,16 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The review loop end to end: real HTTP on a random port, a real H2 file in a temp folder, the real
@@ -24,29 +21,16 @@ class ReviewLoopTest {
 
   static final String ADMIN = "test-admin-token";
 
-  @TempDir Path dataDir;
-  Governor governor;
-  Http http;
-
-  @BeforeEach
-  void start() throws Exception {
-    governor =
-        TestGovernors.start(
-            dataDir,
-            ADMIN,
-            Map.of(
-                "escalationTimeoutSeconds", 900L,
-                "escalationTimeoutHighSeconds", 2L,
-                "escalationSweepMillis", 100L,
-                "maxBodyBytes", 65_536L,
-                "maxStepsPerPlan", 20));
-    http = new Http(governor.port());
-  }
-
-  @AfterEach
-  void stop() {
-    governor.close();
-  }
+  @RegisterExtension
+  final RunningGovernor governor =
+      new RunningGovernor(
+          ADMIN,
+          Map.of(
+              "escalationTimeoutSeconds", 900L,
+              "escalationTimeoutHighSeconds", 2L,
+              "escalationSweepMillis", 100L,
+              "maxBodyBytes", 65_536L,
+              "maxStepsPerPlan", 20));
 
   @Test
   @DisplayName("Deleting an environment is denied in production and escalated in staging")
@@ -68,7 +52,11 @@ class ReviewLoopTest {
     assertThat(escalated.json().getInteger("ruleSetVersion")).isEqualTo(1);
     assertThat(escalated.json().getLong("auditSeq")).isPositive();
     JsonArray pending =
-        http.get("/api/v1/escalations?status=pending", ADMIN).json().getJsonArray("escalations");
+        governor
+            .http()
+            .get("/api/v1/escalations?status=pending", ADMIN)
+            .json()
+            .getJsonArray("escalations");
     assertThat(pending).hasSize(1);
     assertThat(pending.getJsonObject(0).getString("planId"))
         .isEqualTo(escalated.json().getString("planId"));
@@ -82,12 +70,16 @@ class ReviewLoopTest {
     String planId = decision.getString("planId");
 
     CompletableFuture<Http.Reply> waiting =
-        http.getAsync("/api/v1/plans/" + planId + "/decision?wait=30", agent.getString("token"));
+        governor
+            .http()
+            .getAsync("/api/v1/plans/" + planId + "/decision?wait=30", agent.getString("token"));
     Http.Reply resolved =
-        http.post(
-            "/api/v1/escalations/" + decision.getString("escalationId") + "/resolve",
-            ADMIN,
-            new JsonObject().put("resolution", "approve").put("reason", "planned rebuild"));
+        governor
+            .http()
+            .post(
+                "/api/v1/escalations/" + decision.getString("escalationId") + "/resolve",
+                ADMIN,
+                new JsonObject().put("resolution", "approve").put("reason", "planned rebuild"));
 
     assertThat(resolved.status()).isEqualTo(200);
     Http.Reply answer = waiting.orTimeout(20, TimeUnit.SECONDS).join();
@@ -100,7 +92,9 @@ class ReviewLoopTest {
     assertThat(entry.getString("actor")).isEqualTo("operator:admin");
     assertThat(answer.json().getLong("auditSeq")).isEqualTo(entry.getLong("seq"));
     assertThat(
-            http.post(
+            governor
+                .http()
+                .post(
                     "/api/v1/escalations/" + decision.getString("escalationId") + "/resolve",
                     ADMIN,
                     new JsonObject().put("resolution", "deny").put("reason", "too late"))
@@ -116,12 +110,16 @@ class ReviewLoopTest {
     String planId = submit(agent, environmentDeletionPlan()).json().getString("planId");
 
     Http.Reply answer =
-        http.get("/api/v1/plans/" + planId + "/decision?wait=20", agent.getString("token"));
+        governor
+            .http()
+            .get("/api/v1/plans/" + planId + "/decision?wait=20", agent.getString("token"));
 
     assertThat(answer.json().getString("verdict")).isEqualTo("DENIED");
     assertThat(answer.json().getString("decidedBy")).isEqualTo("governor");
     JsonObject escalation =
-        http.get("/api/v1/escalations?status=all", ADMIN)
+        governor
+            .http()
+            .get("/api/v1/escalations?status=all", ADMIN)
             .json()
             .getJsonArray("escalations")
             .getJsonObject(0);
@@ -170,20 +168,36 @@ class ReviewLoopTest {
     JsonObject b = register("agent-b", "sandbox", "fs.write:/tmp/**");
     String planOfA = submit(a, readPlan()).json().getString("planId");
 
-    assertThat(http.post(plansOf(a), b.getString("token"), readPlan()).status()).isEqualTo(403);
-    assertThat(http.get("/api/v1/plans/" + planOfA + "/decision", b.getString("token")).status())
+    assertThat(governor.http().post(plansOf(a), b.getString("token"), readPlan()).status())
         .isEqualTo(403);
-    assertThat(http.get("/api/v1/agents/" + a.getString("id"), b.getString("token")).status())
-        .isEqualTo(403);
-    assertThat(http.get("/api/v1/escalations", a.getString("token")).status()).isEqualTo(403);
     assertThat(
-            http.post("/api/v1/agents", a.getString("token"), registration("x", "sandbox"))
+            governor
+                .http()
+                .get("/api/v1/plans/" + planOfA + "/decision", b.getString("token"))
                 .status())
         .isEqualTo(403);
-    assertThat(http.post(plansOf(a), ADMIN, readPlan()).status()).isEqualTo(403);
-    assertThat(http.post(plansOf(a), "not-a-token", readPlan()).status()).isEqualTo(401);
-    assertThat(http.post(plansOf(a), null, readPlan()).status()).isEqualTo(401);
-    assertThat(http.get("/api/v1/plans/" + planOfA + "/decision", a.getString("token")).status())
+    assertThat(
+            governor
+                .http()
+                .get("/api/v1/agents/" + a.getString("id"), b.getString("token"))
+                .status())
+        .isEqualTo(403);
+    assertThat(governor.http().get("/api/v1/escalations", a.getString("token")).status())
+        .isEqualTo(403);
+    assertThat(
+            governor
+                .http()
+                .post("/api/v1/agents", a.getString("token"), registration("x", "sandbox"))
+                .status())
+        .isEqualTo(403);
+    assertThat(governor.http().post(plansOf(a), ADMIN, readPlan()).status()).isEqualTo(403);
+    assertThat(governor.http().post(plansOf(a), "not-a-token", readPlan()).status()).isEqualTo(401);
+    assertThat(governor.http().post(plansOf(a), null, readPlan()).status()).isEqualTo(401);
+    assertThat(
+            governor
+                .http()
+                .get("/api/v1/plans/" + planOfA + "/decision", a.getString("token"))
+                .status())
         .isEqualTo(200);
   }
 
@@ -202,71 +216,97 @@ class ReviewLoopTest {
 
     Map<String, Http.Reply> replies =
         Map.ofEntries(
-            Map.entry("malformed JSON", http.post(plansOf(agent), token, "{\"steps\": [")),
-            Map.entry("not an object", http.post(plansOf(agent), token, "[1, 2]")),
-            Map.entry("missing steps", http.post(plansOf(agent), token, "{\"goal\": \"x\"}")),
-            Map.entry("empty steps", http.post(plansOf(agent), token, "{\"steps\": []}")),
+            Map.entry(
+                "malformed JSON", governor.http().post(plansOf(agent), token, "{\"steps\": [")),
+            Map.entry("not an object", governor.http().post(plansOf(agent), token, "[1, 2]")),
+            Map.entry(
+                "missing steps", governor.http().post(plansOf(agent), token, "{\"goal\": \"x\"}")),
+            Map.entry(
+                "empty steps", governor.http().post(plansOf(agent), token, "{\"steps\": []}")),
             Map.entry(
                 "missing action",
-                http.post(
-                    plansOf(agent), token, "{\"steps\": [{\"id\": \"s1\", \"target\": \"t\"}]}")),
+                governor
+                    .http()
+                    .post(
+                        plansOf(agent),
+                        token,
+                        "{\"steps\": [{\"id\": \"s1\", \"target\": \"t\"}]}")),
             Map.entry(
                 "wrong-typed provenance",
-                http.post(
-                    plansOf(agent),
-                    token,
-                    "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"t\", \"provenance\": \"user\"}]}")),
+                governor
+                    .http()
+                    .post(
+                        plansOf(agent),
+                        token,
+                        "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"t\", \"provenance\": \"user\"}]}")),
             Map.entry(
                 "malformed action",
-                http.post(
-                    plansOf(agent),
-                    token,
-                    "{\"steps\": [{\"id\": \"s1\", \"action\": \"rm -rf\", \"target\": \"/\"}]}")),
+                governor
+                    .http()
+                    .post(
+                        plansOf(agent),
+                        token,
+                        "{\"steps\": [{\"id\": \"s1\", \"action\": \"rm -rf\", \"target\": \"/\"}]}")),
             Map.entry(
                 "duplicate step ids",
-                http.post(
-                    plansOf(agent),
-                    token,
-                    "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"a\"}, {\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"b\"}]}")),
+                governor
+                    .http()
+                    .post(
+                        plansOf(agent),
+                        token,
+                        "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"a\"}, {\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"b\"}]}")),
             Map.entry(
                 "dangling dependency",
-                http.post(
-                    plansOf(agent),
-                    token,
-                    "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"a\", \"dependsOn\": [\"s9\"]}]}")),
-            Map.entry("too many steps", http.post(plansOf(agent), token, tooManySteps)),
-            Map.entry("oversized body", http.post(plansOf(agent), token, oversized)),
+                governor
+                    .http()
+                    .post(
+                        plansOf(agent),
+                        token,
+                        "{\"steps\": [{\"id\": \"s1\", \"action\": \"fs.read\", \"target\": \"a\", \"dependsOn\": [\"s9\"]}]}")),
+            Map.entry("too many steps", governor.http().post(plansOf(agent), token, tooManySteps)),
+            Map.entry("oversized body", governor.http().post(plansOf(agent), token, oversized)),
             Map.entry(
                 "unknown agent",
-                http.post("/api/v1/agents/no-such-agent/plans", token, readPlan())),
-            Map.entry("bad wait", http.get("/api/v1/plans/x/decision?wait=soon", token)),
+                governor.http().post("/api/v1/agents/no-such-agent/plans", token, readPlan())),
+            Map.entry("bad wait", governor.http().get("/api/v1/plans/x/decision?wait=soon", token)),
             Map.entry(
                 "registration without environment",
-                http.post("/api/v1/agents", ADMIN, "{\"name\": \"x\", \"owner\": \"y\"}")),
+                governor
+                    .http()
+                    .post("/api/v1/agents", ADMIN, "{\"name\": \"x\", \"owner\": \"y\"}")),
             Map.entry(
                 "registration with a malformed grant",
-                http.post(
-                    "/api/v1/agents",
-                    ADMIN,
-                    registration("x", "sandbox").put("grants", new JsonArray().add("fs.write")))),
+                governor
+                    .http()
+                    .post(
+                        "/api/v1/agents",
+                        ADMIN,
+                        registration("x", "sandbox")
+                            .put("grants", new JsonArray().add("fs.write")))),
             Map.entry(
                 "registration with an unknown environment",
-                http.post("/api/v1/agents", ADMIN, registration("x", "moon"))),
+                governor.http().post("/api/v1/agents", ADMIN, registration("x", "moon"))),
             Map.entry(
                 "resolution without a reason",
-                http.post("/api/v1/escalations/x/resolve", ADMIN, "{\"resolution\": \"approve\"}")),
+                governor
+                    .http()
+                    .post("/api/v1/escalations/x/resolve", ADMIN, "{\"resolution\": \"approve\"}")),
             Map.entry(
                 "resolution with a blank reason",
-                http.post(
-                    "/api/v1/escalations/x/resolve",
-                    ADMIN,
-                    "{\"resolution\": \"approve\", \"reason\": \"   \"}")),
+                governor
+                    .http()
+                    .post(
+                        "/api/v1/escalations/x/resolve",
+                        ADMIN,
+                        "{\"resolution\": \"approve\", \"reason\": \"   \"}")),
             Map.entry(
                 "resolution of an unknown escalation",
-                http.post(
-                    "/api/v1/escalations/x/resolve",
-                    ADMIN,
-                    "{\"resolution\": \"approve\", \"reason\": \"ok\"}")));
+                governor
+                    .http()
+                    .post(
+                        "/api/v1/escalations/x/resolve",
+                        ADMIN,
+                        "{\"resolution\": \"approve\", \"reason\": \"ok\"}")));
 
     replies.forEach(
         (what, reply) -> {
@@ -283,7 +323,7 @@ class ReviewLoopTest {
     assertThat(replies.get("unknown agent").status()).isEqualTo(404);
     assertThat(replies.get("resolution of an unknown escalation").status()).isEqualTo(404);
     assertThat(auditEntries()).isEqualTo(entriesBefore);
-    assertThat(http.get("/api/v1/audit/verify", ADMIN).json().getBoolean("ok")).isTrue();
+    assertThat(governor.http().get("/api/v1/audit/verify", ADMIN).json().getBoolean("ok")).isTrue();
   }
 
   @Test
@@ -293,7 +333,7 @@ class ReviewLoopTest {
     submit(agent, environmentDeletionPlan());
     submit(agent, readPlan());
 
-    Http.Reply metrics = http.get("/metrics", null);
+    Http.Reply metrics = governor.http().get("/metrics", null);
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.json().getString("text"))
         .contains("governor_reviews_total{verdict=\"ESCALATED\"} 1.0")
@@ -304,7 +344,9 @@ class ReviewLoopTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                http.get("/metrics", null)
+                governor
+                    .http()
+                    .get("/metrics", null)
                     .json()
                     .getString("text")
                     .contains("governor_escalations_pending 1.0"));
@@ -313,8 +355,8 @@ class ReviewLoopTest {
   @Test
   @DisplayName("Health answers 200 while the store is usable, and the OpenAPI document is served")
   void healthAndContract() {
-    assertThat(http.get("/health", null).status()).isEqualTo(200);
-    Http.Reply contract = http.get("/api/v1/openapi.json", null);
+    assertThat(governor.http().get("/health", null).status()).isEqualTo(200);
+    Http.Reply contract = governor.http().get("/api/v1/openapi.json", null);
     assertThat(contract.status()).isEqualTo(200);
     assertThat(contract.json().getJsonObject("paths").fieldNames())
         .contains(
@@ -330,10 +372,12 @@ class ReviewLoopTest {
     for (int i = 0; i < 20; i++) {
       submit(agent, i % 4 == 0 ? environmentDeletionPlan() : readPlan());
     }
-    JsonObject verification = http.get("/api/v1/audit/verify", ADMIN).json();
+    JsonObject verification = governor.http().get("/api/v1/audit/verify", ADMIN).json();
     assertThat(verification.getBoolean("ok")).isTrue();
     assertThat(verification.getLong("entries")).isEqualTo(auditEntries());
-    await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/health", null).status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> governor.http().get("/health", null).status() == 200);
   }
 
   // ---- helpers ----
@@ -341,7 +385,7 @@ class ReviewLoopTest {
   JsonObject register(String name, String environment, String... grants) {
     JsonObject body = registration(name, environment);
     body.put("grants", new JsonArray(java.util.List.of((Object[]) grants)));
-    Http.Reply reply = http.post("/api/v1/agents", ADMIN, body);
+    Http.Reply reply = governor.http().post("/api/v1/agents", ADMIN, body);
     assertThat(reply.status()).as(reply.json().encode()).isEqualTo(201);
     assertThat(reply.json().getString("token")).startsWith("gva_");
     return reply.json();
@@ -355,7 +399,7 @@ class ReviewLoopTest {
   }
 
   Http.Reply submit(JsonObject agent, JsonObject plan) {
-    Http.Reply reply = http.post(plansOf(agent), agent.getString("token"), plan);
+    Http.Reply reply = governor.http().post(plansOf(agent), agent.getString("token"), plan);
     assertThat(reply.status()).as(reply.json().encode()).isEqualTo(200);
     return reply;
   }
@@ -398,12 +442,16 @@ class ReviewLoopTest {
   }
 
   long auditEntries() {
-    return http.get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
+    return governor.http().get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
   }
 
   JsonObject lastAuditEntry() {
     JsonArray entries =
-        http.get("/api/v1/audit?after=0&limit=1000", ADMIN).json().getJsonArray("entries");
+        governor
+            .http()
+            .get("/api/v1/audit?after=0&limit=1000", ADMIN)
+            .json()
+            .getJsonArray("entries");
     return entries.getJsonObject(entries.size() - 1);
   }
 }

@@ -5,16 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A review slower than the review timeout: the agent is told to wait, and where to look. */
 class ReviewTimeoutTest {
@@ -22,28 +19,18 @@ class ReviewTimeoutTest {
   static final String ADMIN = "timeout-admin";
   static final Pattern PLAN = Pattern.compile("/api/v1/plans/([0-9a-f-]+)/decision");
 
-  @TempDir Path dataDir;
-  Governor governor;
-  Http http;
-
-  @BeforeEach
-  void start() throws Exception {
-    // A zero timeout makes every review too slow, without slowing Governor down.
-    governor = TestGovernors.start(dataDir, ADMIN, Map.of("reviewTimeoutSeconds", 0));
-    http = new Http(governor.port());
-  }
-
-  @AfterEach
-  void stop() {
-    governor.close();
-  }
+  // A zero timeout makes every review too slow, without slowing Governor down.
+  @RegisterExtension
+  final RunningGovernor governor = new RunningGovernor(ADMIN, Map.of("reviewTimeoutSeconds", 0));
 
   @Test
   @DisplayName(
       "A review that times out answers 503 naming the plan, whose decision can be read later")
   void timedOutReviewNamesThePlan() {
     JsonObject agent =
-        http.post(
+        governor
+            .http()
+            .post(
                 "/api/v1/agents",
                 ADMIN,
                 ReviewLoopTest.registration("slowpoke", "sandbox")
@@ -51,8 +38,10 @@ class ReviewTimeoutTest {
             .json();
 
     Http.Reply reply =
-        http.post(
-            ReviewLoopTest.plansOf(agent), agent.getString("token"), ReviewLoopTest.readPlan());
+        governor
+            .http()
+            .post(
+                ReviewLoopTest.plansOf(agent), agent.getString("token"), ReviewLoopTest.readPlan());
 
     assertThat(reply.status()).isEqualTo(503);
     assertThat(reply.errorCode()).isEqualTo("review_timeout");
@@ -62,7 +51,11 @@ class ReviewTimeoutTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                http.get("/api/v1/plans/" + plan.group(1) + "/decision", agent.getString("token"))
+                governor
+                        .http()
+                        .get(
+                            "/api/v1/plans/" + plan.group(1) + "/decision",
+                            agent.getString("token"))
                         .status()
                     == 200);
   }

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.governor.rules.DefaultLibrary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Authoring rules over the API, against a running Governor. */
 class RuleSetApiTest {
@@ -48,20 +45,7 @@ class RuleSetApiTest {
       end
       """;
 
-  @TempDir Path dataDir;
-  Governor governor;
-  Http http;
-
-  @BeforeEach
-  void start() throws Exception {
-    governor = TestGovernors.start(dataDir, ADMIN);
-    http = new Http(governor.port());
-  }
-
-  @AfterEach
-  void stop() {
-    governor.close();
-  }
+  @RegisterExtension final RunningGovernor governor = new RunningGovernor(ADMIN);
 
   @Test
   @DisplayName(
@@ -71,7 +55,9 @@ class RuleSetApiTest {
     long entriesBefore = entries();
 
     Http.Reply validation =
-        http.post("/api/v1/rulesets/validate", ADMIN, new JsonObject().put("files", files));
+        governor
+            .http()
+            .post("/api/v1/rulesets/validate", ADMIN, new JsonObject().put("files", files));
     assertThat(validation.status()).isEqualTo(200);
     assertThat(validation.json().getBoolean("ok")).isFalse();
     JsonObject error = validation.json().getJsonArray("errors").getJsonObject(0);
@@ -79,13 +65,19 @@ class RuleSetApiTest {
     assertThat(error.getInteger("line")).isEqualTo(7);
     assertThat(entries()).as("validation changes nothing").isEqualTo(entriesBefore);
 
-    Http.Reply created = http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files));
+    Http.Reply created =
+        governor.http().post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files));
     assertThat(created.status()).isEqualTo(422);
     assertThat(created.json().getJsonArray("errors")).isNotEmpty();
     JsonArray audit =
-        http.get("/api/v1/audit?after=" + entriesBefore, ADMIN).json().getJsonArray("entries");
+        governor
+            .http()
+            .get("/api/v1/audit?after=" + entriesBefore, ADMIN)
+            .json()
+            .getJsonArray("entries");
     assertThat(audit.getJsonObject(0).getString("type")).isEqualTo("ruleset.rejected");
-    assertThat(http.get("/api/v1/rulesets", ADMIN).json().getInteger("active")).isEqualTo(1);
+    assertThat(governor.http().get("/api/v1/rulesets", ADMIN).json().getInteger("active"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -97,16 +89,19 @@ class RuleSetApiTest {
         new JsonObject(new java.util.HashMap<String, Object>(DefaultLibrary.files()))
             .put("secrets.drl", SECRETS_RULE);
     Http.Reply created =
-        http.post(
-            "/api/v1/rulesets",
-            ADMIN,
-            new JsonObject().put("files", files).put("comment", "secrets need a person"));
+        governor
+            .http()
+            .post(
+                "/api/v1/rulesets",
+                ADMIN,
+                new JsonObject().put("files", files).put("comment", "secrets need a person"));
     assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
     int version = created.json().getInteger("version");
     assertThat(version).isEqualTo(2);
     assertThat(review(agent).getString("verdict")).as("still version 1").isEqualTo("APPROVED");
 
-    Http.Reply activated = http.post("/api/v1/rulesets/" + version + "/activate", ADMIN, "");
+    Http.Reply activated =
+        governor.http().post("/api/v1/rulesets/" + version + "/activate", ADMIN, "");
     assertThat(activated.status()).as(activated.json().encode()).isEqualTo(200);
     for (int i = 0; i < 30; i++) {
       JsonObject decision = review(agent);
@@ -114,11 +109,14 @@ class RuleSetApiTest {
       assertThat(decision.getInteger("ruleSetVersion")).isEqualTo(version);
     }
 
-    assertThat(http.post("/api/v1/rulesets/1/activate", ADMIN, "").status()).isEqualTo(200);
+    assertThat(governor.http().post("/api/v1/rulesets/1/activate", ADMIN, "").status())
+        .isEqualTo(200);
     assertThat(review(agent).getString("verdict")).isEqualTo("APPROVED");
-    assertThat(http.get("/api/v1/rulesets", ADMIN).json().getInteger("active")).isEqualTo(1);
-    assertThat(http.post("/api/v1/rulesets/99/activate", ADMIN, "").status()).isEqualTo(404);
-    assertThat(http.get("/api/v1/audit/verify", ADMIN).json().getBoolean("ok")).isTrue();
+    assertThat(governor.http().get("/api/v1/rulesets", ADMIN).json().getInteger("active"))
+        .isEqualTo(1);
+    assertThat(governor.http().post("/api/v1/rulesets/99/activate", ADMIN, "").status())
+        .isEqualTo(404);
+    assertThat(governor.http().get("/api/v1/audit/verify", ADMIN).json().getBoolean("ok")).isTrue();
   }
 
   @Test
@@ -127,9 +125,13 @@ class RuleSetApiTest {
     JsonObject agent = agentIn("sandbox");
     JsonObject body =
         new JsonObject().put("files", new JsonObject().put("secrets.drl", SECRETS_RULE));
-    assertThat(http.post("/api/v1/rulesets", agent.getString("token"), body).status())
+    assertThat(governor.http().post("/api/v1/rulesets", agent.getString("token"), body).status())
         .isEqualTo(403);
-    assertThat(http.post("/api/v1/rulesets/1/activate", agent.getString("token"), "").status())
+    assertThat(
+            governor
+                .http()
+                .post("/api/v1/rulesets/1/activate", agent.getString("token"), "")
+                .status())
         .isEqualTo(403);
   }
 
@@ -148,7 +150,9 @@ class RuleSetApiTest {
             .put("secrets.drl", SECRETS_RULE);
 
     JsonObject validation =
-        http.post(
+        governor
+            .http()
+            .post(
                 "/api/v1/rulesets/validate",
                 ADMIN,
                 new JsonObject()
@@ -162,26 +166,34 @@ class RuleSetApiTest {
         .containsExactly(true, false);
 
     Http.Reply created =
-        http.post(
-            "/api/v1/rulesets",
-            ADMIN,
-            new JsonObject()
-                .put("files", files)
-                .put("tests", new JsonArray().add(passing).add(failing)));
+        governor
+            .http()
+            .post(
+                "/api/v1/rulesets",
+                ADMIN,
+                new JsonObject()
+                    .put("files", files)
+                    .put("tests", new JsonArray().add(passing).add(failing)));
     assertThat(created.status()).isEqualTo(201);
     int version = created.json().getInteger("version");
-    Http.Reply blocked = http.post("/api/v1/rulesets/" + version + "/activate", ADMIN, "");
+    Http.Reply blocked =
+        governor.http().post("/api/v1/rulesets/" + version + "/activate", ADMIN, "");
     assertThat(blocked.status()).isEqualTo(409);
     assertThat(blocked.errorCode()).isEqualTo("tests_failed");
     assertThat(blocked.json().getJsonObject("error").getString("message"))
         .contains("secret reads in production are fine (wrong)");
-    assertThat(http.get("/api/v1/rulesets", ADMIN).json().getInteger("active")).isEqualTo(1);
+    assertThat(governor.http().get("/api/v1/rulesets", ADMIN).json().getInteger("active"))
+        .isEqualTo(1);
 
     Http.Reply forced =
-        http.post("/api/v1/rulesets/" + version + "/activate?force=true", ADMIN, "");
+        governor.http().post("/api/v1/rulesets/" + version + "/activate?force=true", ADMIN, "");
     assertThat(forced.status()).isEqualTo(200);
     JsonArray entries =
-        http.get("/api/v1/audit?after=0&limit=1000", ADMIN).json().getJsonArray("entries");
+        governor
+            .http()
+            .get("/api/v1/audit?after=0&limit=1000", ADMIN)
+            .json()
+            .getJsonArray("entries");
     JsonObject activation = entries.getJsonObject(entries.size() - 1);
     assertThat(activation.getString("type")).isEqualTo("ruleset.activated");
     assertThat(activation.getJsonObject("payload").getBoolean("forced")).isTrue();
@@ -205,7 +217,9 @@ class RuleSetApiTest {
                 JsonObject decision =
                     secret
                         ? review(agent)
-                        : http.post(
+                        : governor
+                            .http()
+                            .post(
                                 ReviewLoopTest.plansOf(agent),
                                 agent.getString("token"),
                                 ReviewLoopTest.readPlan())
@@ -223,13 +237,18 @@ class RuleSetApiTest {
         new JsonObject(new java.util.HashMap<String, Object>(DefaultLibrary.files()))
             .put("secrets.drl", SECRETS_RULE);
     int version =
-        http.post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files))
+        governor
+            .http()
+            .post("/api/v1/rulesets", ADMIN, new JsonObject().put("files", files))
             .json()
             .getInteger("version");
     long entries = entries();
 
     JsonObject backtest =
-        http.post("/api/v1/rulesets/" + version + "/backtest?limit=1000", ADMIN, "").json();
+        governor
+            .http()
+            .post("/api/v1/rulesets/" + version + "/backtest?limit=1000", ADMIN, "")
+            .json();
 
     assertThat(backtest.getInteger("plans")).isEqualTo(1000);
     JsonArray changed = backtest.getJsonArray("changed");
@@ -241,7 +260,8 @@ class RuleSetApiTest {
     assertThat(first.getJsonArray("rules"))
         .containsExactly("Reading secrets in production needs a person");
     assertThat(entries()).as("a backtest changes nothing").isEqualTo(entries);
-    assertThat(http.get("/api/v1/rulesets", ADMIN).json().getInteger("active")).isEqualTo(1);
+    assertThat(governor.http().get("/api/v1/rulesets", ADMIN).json().getInteger("active"))
+        .isEqualTo(1);
   }
 
   private static JsonObject testCase(String name, String verdict, String rule) {
@@ -265,8 +285,9 @@ class RuleSetApiTest {
   }
 
   private JsonObject agentIn(String environment) {
-    return http.post(
-            "/api/v1/agents", ADMIN, ReviewLoopTest.registration("vault-reader", environment))
+    return governor
+        .http()
+        .post("/api/v1/agents", ADMIN, ReviewLoopTest.registration("vault-reader", environment))
         .json();
   }
 
@@ -278,12 +299,13 @@ class RuleSetApiTest {
                 "steps",
                 new JsonArray()
                     .add(ReviewLoopTest.step("s1", "vault.read", "secret:db-password", "read it")));
-    Http.Reply reply = http.post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan);
+    Http.Reply reply =
+        governor.http().post(ReviewLoopTest.plansOf(agent), agent.getString("token"), plan);
     assertThat(reply.status()).as(reply.json().encode()).isEqualTo(200);
     return reply.json();
   }
 
   private long entries() {
-    return http.get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
+    return governor.http().get("/api/v1/audit/verify", ADMIN).json().getLong("entries");
   }
 }

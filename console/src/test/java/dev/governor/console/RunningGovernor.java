@@ -1,0 +1,80 @@
+package dev.governor.console;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Governor for each test: a fresh H2 file in a temporary folder, a random port, an HTTP
+ * client pointed at it. Register with {@code @RegisterExtension}.
+ */
+final class RunningGovernor implements BeforeEachCallback, AfterEachCallback {
+
+  private final String adminToken;
+  private final Map<String, Object> settings;
+  private Path dataDir;
+  private Governor governor;
+  private Http http;
+
+  RunningGovernor(String adminToken) {
+    this(adminToken, Map.of());
+  }
+
+  RunningGovernor(String adminToken, Map<String, Object> settings) {
+    this.adminToken = adminToken;
+    this.settings = settings;
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    dataDir = Files.createTempDirectory("governor-test-");
+    start();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    governor.close();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(RunningGovernor::delete);
+    }
+  }
+
+  Http http() {
+    return http;
+  }
+
+  /** Stops Governor and starts it again on the same data, on a new port. */
+  void restart() throws Exception {
+    governor.close();
+    start();
+  }
+
+  private void start() throws Exception {
+    Settings configured =
+        Settings.load(Map.of())
+            .with("dataDir", dataDir.toString())
+            .with("httpPort", 0)
+            .with("adminToken", adminToken);
+    for (Map.Entry<String, Object> setting : settings.entrySet()) {
+      configured = configured.with(setting.getKey(), setting.getValue());
+    }
+    governor = Governor.start(configured, Clock.systemUTC());
+    http = new Http(governor.port());
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.delete(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
