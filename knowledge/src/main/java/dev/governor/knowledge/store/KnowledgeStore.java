@@ -872,6 +872,18 @@ public final class KnowledgeStore implements AutoCloseable {
     }
   }
 
+  // ---- for the other stores of this package, which share the writer and the readers ----
+
+  /** Queues a write on the one writer; see {@link GroupCommitWriter}. */
+  <T> CompletableFuture<T> submit(GroupCommitWriter.Work<T> work) {
+    return writer.submit(work);
+  }
+
+  /** A pooled read connection; the caller closes it. */
+  Connection reader() throws SQLException {
+    return readers.getConnection();
+  }
+
   /** Writes waiting for the writer: how far behind the store is. */
   public int queuedWrites() {
     return writer.queued();
@@ -1074,7 +1086,7 @@ public final class KnowledgeStore implements AutoCloseable {
         rows.getBoolean("active"));
   }
 
-  private static KnowledgeException unavailable(SQLException e) {
+  static KnowledgeException unavailable(SQLException e) {
     return new KnowledgeException(
         KnowledgeException.Kind.UNAVAILABLE, "the store cannot be read: " + e.getMessage(), e);
   }
