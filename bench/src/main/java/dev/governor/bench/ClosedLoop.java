@@ -65,6 +65,8 @@ final class ClosedLoop {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile long measureStart;
   private volatile long measureEnd;
+  private volatile long cpuStart;
+  private volatile long cpuEnd;
   private volatile boolean capped;
 
   ClosedLoop(Vertx vertx, BenchOptions options, Endpoint endpoint, PlanBodies bodies) {
@@ -134,12 +136,14 @@ final class ClosedLoop {
         errors.get(Phase.MEASURE).snapshot(),
         errors.get(Phase.DONE).snapshot(),
         responseBytes.sum(),
-        capped);
+        capped,
+        Duration.ofNanos(Math.max(0, cpuEnd - cpuStart)));
   }
 
   private void beginMeasuring() {
     long now = System.nanoTime();
     measureStart = now;
+    cpuStart = processCpuNanos();
     if (phase.compareAndSet(Phase.WARMUP, Phase.MEASURE)) {
       LOG.info("Warm-up of {} done; measuring", endpoint.name());
       vertx.setTimer(options.measured().toMillis(), id -> finish());
@@ -151,10 +155,18 @@ final class ClosedLoop {
     Phase before = phase.getAndSet(Phase.DONE);
     if (before == Phase.MEASURE) {
       measureEnd = now;
+      cpuEnd = processCpuNanos();
     } else if (before == Phase.WARMUP) {
       measureStart = now;
       measureEnd = now;
+      cpuStart = cpuEnd = processCpuNanos();
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** One connection's loop: send the next plan unless the load is over. */

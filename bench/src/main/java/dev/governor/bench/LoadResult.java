@@ -18,6 +18,7 @@ import org.HdrHistogram.Histogram;
  * @param drainErrors errors of requests still in flight when the window closed, by kind
  * @param responseBytes body bytes of the good measured responses, to compare answer sizes
  * @param capped whether the request cap, not the clock, ended the load
+ * @param cpu CPU time this whole process (load generator and target) used in the measured window
  */
 record LoadResult(
     String target,
@@ -29,7 +30,8 @@ record LoadResult(
     Map<String, Long> errors,
     Map<String, Long> drainErrors,
     long responseBytes,
-    boolean capped) {
+    boolean capped,
+    Duration cpu) {
 
   long responses() {
     return latencies.getTotalCount();
@@ -42,6 +44,14 @@ record LoadResult(
 
   long errorCount() {
     return Tally.total(warmupErrors) + Tally.total(errors) + Tally.total(drainErrors);
+  }
+
+  /**
+   * Process CPU microseconds per measured response, load generator included. Unlike throughput it
+   * hardly moves when other processes compete for the cores.
+   */
+  double cpuMicrosPerResponse() {
+    return responses() == 0 ? 0 : cpu.toNanos() / 1e3 / responses();
   }
 
   double meanResponseBytes() {

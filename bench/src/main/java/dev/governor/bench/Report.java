@@ -53,6 +53,13 @@ final class Report {
         ratio(governor.perSecond(), bare.perSecond(), "%.3f"),
         ratio(bare.perSecond(), governor.perSecond(), "%.1f"),
         ratio(p(governor.latencies(), 99), p(bare.latencies(), 99), "%.1f"));
+    out.printf(
+        Locale.ROOT,
+        "CPU per response (this process, load generator included): Governor %.0f us, bare %.0f us;"
+            + " ratio %s (what the throughput ratio would be on otherwise idle cores)%n",
+        governor.cpuMicrosPerResponse(),
+        bare.cpuMicrosPerResponse(),
+        ratio(bare.cpuMicrosPerResponse(), governor.cpuMicrosPerResponse(), "%.3f"));
     out.printf(Locale.ROOT, "Governor verdicts: %s%n", shares(governor.verdicts()));
     out.printf(
         Locale.ROOT,

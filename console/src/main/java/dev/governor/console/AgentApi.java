@@ -1,6 +1,7 @@
 package dev.governor.console;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.governor.knowledge.Ids;
 import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.AgentRegistered;
@@ -21,7 +22,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** The routes agents use: registration (by an admin), plan review, decisions. */
 final class AgentApi {
@@ -121,7 +121,7 @@ final class AgentApi {
     }
     long started = System.nanoTime();
     PlanBody body = ContractValidation.body(ctx, PlanBody.class);
-    String planId = UUID.randomUUID().toString();
+    String planId = Ids.next();
     Future<Decision> decided = waiters.await(planId, decision -> true, reviewTimeoutMillis);
     bus.<PlanAccepted>request(
             Bus.MONITOR_SUBMIT_PLAN,

@@ -1,5 +1,6 @@
 package dev.governor.plan;
 
+import dev.governor.knowledge.Ids;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.Messages.DecisionProposed;
 import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Plan: turns a plan's findings into its decision with {@link DecisionPolicy}, and opens an
@@ -56,11 +56,7 @@ public final class PlanVerticle extends VerticleBase {
     Instant now = clock.instant();
     Decision decision =
         DecisionPolicy.decide(
-            analyzed.plan(),
-            analyzed.findings(),
-            analyzed.ruleSetVersion(),
-            now,
-            UUID.randomUUID().toString());
+            analyzed.plan(), analyzed.findings(), analyzed.ruleSetVersion(), now, Ids.next());
     Escalation escalation = null;
     if (decision.verdict() == Verdict.ESCALATED) {
       Severity severity = DecisionPolicy.escalationSeverity(decision);

@@ -43,7 +43,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.mvstore.MVStore;
 
 /**
  * The knowledge all four stages share: agents, plans, decisions, escalations, rule sets, operators
@@ -54,10 +57,10 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * the same transaction. Reads are blocking JDBC calls on a small connection pool; callers on an
  * event loop must run them on a worker.
  *
- * <p>The embedded database is H2 with {@code WRITE_DELAY=0}: H2 then writes the store to its file
- * at every commit instead of up to half a second later (its default), so a commit survives the
- * process being killed. It does not fsync each commit: an operating-system crash can still lose the
- * last commits.
+ * <p>The embedded database is H2. The writer has H2 write its file after each commit, before
+ * anything is acknowledged, so a commit survives the process being killed (see {@link
+ * #durability}). It does not fsync each commit: an operating-system crash can still lose the last
+ * commits.
  */
 public final class KnowledgeStore implements AutoCloseable {
 
@@ -102,7 +105,7 @@ public final class KnowledgeStore implements AutoCloseable {
     String url =
         "jdbc:h2:file:"
             + dataDir.toAbsolutePath().resolve("governor")
-            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
+            + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
     return open(url, "governor", "");
   }
 
@@ -119,7 +122,9 @@ public final class KnowledgeStore implements AutoCloseable {
       Connection writeConnection = DriverManager.getConnection(jdbcUrl, user, password);
       AuditChain.Head head = readHead(writeConnection);
       return new KnowledgeStore(
-          readers, new GroupCommitWriter(writeConnection, head, WRITE_QUEUE_CAPACITY));
+          readers,
+          new GroupCommitWriter(
+              writeConnection, head, WRITE_QUEUE_CAPACITY, durability(writeConnection)));
     } catch (SQLException e) {
       readers.dispose();
       throw new KnowledgeException(
@@ -1023,6 +1028,27 @@ public final class KnowledgeStore implements AutoCloseable {
         rows.getString("plan_id"),
         rows.getString("step_id"),
         Instant.ofEpochMilli(rows.getLong("created_at")));
+  }
+
+  /**
+   * H2 keeps committed data in memory and writes it to its file later ({@code WRITE_DELAY}, half a
+   * second by default), so a killed process loses the last commits. {@code WRITE_DELAY=0} closes
+   * that gap but writes the file at the end of every transaction, reads included; with reads
+   * running beside the writer that was most of the store's work. Instead the writer writes the file
+   * itself once per batch, after its commit and before any acknowledgement. This does not fsync: an
+   * operating-system crash can still lose the last commits.
+   */
+  private static GroupCommitWriter.Durability durability(Connection connection)
+      throws SQLException {
+    if (!connection.isWrapperFor(JdbcConnection.class)) {
+      return () -> {};
+    }
+    if (!(connection.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)
+        || !session.getDatabase().isPersistent()) {
+      return () -> {};
+    }
+    MVStore file = session.getDatabase().getStore().getMvStore();
+    return file::commit;
   }
 
   private static AuditChain.Head readHead(Connection connection) throws SQLException {
