@@ -129,6 +129,12 @@ public class RuleEvaluationBenchmark {
     return empty.evaluate(agent, plan);
   }
 
+  /** Building the facts alone: the part of the server path that bare Drools is handed for free. */
+  @Benchmark
+  public List<Object> factsOnly() {
+    return Facts.of(agent, plan, ActionCatalogue.DEFAULTS, Map.of());
+  }
+
   @Benchmark
   public List<Object> bareDroolsDefaultLibrary() {
     bare.execute(facts);

@@ -11,11 +11,13 @@ import org.kie.api.KieBase;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
 import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.runtime.KieContainer;
+import org.kie.api.runtime.KieSessionsPool;
 import org.kie.api.runtime.StatelessKieSession;
 
 /**
- * One compiled version of the rule set. Evaluation runs a stateless session, so any number of
- * threads may evaluate at once; the session has no globals, so nothing is shared between calls.
+ * One compiled version of the rule set. Evaluation runs a stateless session over pooled working
+ * memories, so any number of threads may evaluate at once; the session has no globals, so nothing
+ * is shared between calls.
  */
 public final class CompiledRuleSet implements AutoCloseable {
 
@@ -26,14 +28,37 @@ public final class CompiledRuleSet implements AutoCloseable {
           .thenComparing(Finding::stepId, Comparator.nullsFirst(Comparator.naturalOrder()))
           .thenComparing(Finding::message);
 
+  /**
+   * The findings of the evaluation running on this thread. Evaluation is synchronous on the calling
+   * thread, so one listener per rule set can hand each call its own findings without a global.
+   */
+  private static final ThreadLocal<List<Finding>> COLLECTING = new ThreadLocal<>();
+
+  private static final int POOLED_SESSIONS = 4;
+
   private final int version;
   private final KieContainer container;
-  private final KieBase base;
+  private final KieSessionsPool pool;
+  private final StatelessKieSession session;
 
   CompiledRuleSet(int version, KieContainer container, KieBase base) {
     this.version = version;
     this.container = container;
-    this.base = base;
+    // A pooled session resets and reuses its working memory instead of building a new one per
+    // call, which cost more than firing the whole default library.
+    this.pool = base.newKieSessionsPool(POOLED_SESSIONS);
+    this.session = pool.newStatelessKieSession();
+    session.addEventListener(
+        new DefaultRuleRuntimeEventListener() {
+          @Override
+          public void objectInserted(ObjectInsertedEvent event) {
+            List<Finding> findings = COLLECTING.get();
+            if (findings != null
+                && event.getObject() instanceof dev.governor.rules.model.Finding finding) {
+              findings.add(finding.toKnowledge());
+            }
+          }
+        });
   }
 
   public int version() {
@@ -51,27 +76,21 @@ public final class CompiledRuleSet implements AutoCloseable {
    */
   public List<Finding> evaluate(
       Agent agent, Plan plan, ActionCatalogue catalogue, Map<String, String> creators) {
-    // A fresh stateless session per call costs nothing (the working memory is per call anyway)
-    // and lets a per-call listener collect findings as rules insert them: cheaper than a command
-    // batch that scans working memory afterwards, and no shared globals.
     List<Finding> findings = new ArrayList<>();
-    StatelessKieSession session = base.newStatelessKieSession();
-    session.addEventListener(
-        new DefaultRuleRuntimeEventListener() {
-          @Override
-          public void objectInserted(ObjectInsertedEvent event) {
-            if (event.getObject() instanceof dev.governor.rules.model.Finding finding) {
-              findings.add(finding.toKnowledge());
-            }
-          }
-        });
-    session.execute(Facts.of(agent, plan, catalogue, creators));
+    List<Finding> outer = COLLECTING.get();
+    COLLECTING.set(findings);
+    try {
+      session.execute(Facts.of(agent, plan, catalogue, creators));
+    } finally {
+      COLLECTING.set(outer);
+    }
     findings.sort(ORDER);
     return findings;
   }
 
   @Override
   public void close() {
+    pool.shutdown();
     container.dispose();
   }
 }

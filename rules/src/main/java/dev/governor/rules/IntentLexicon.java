@@ -1,5 +1,6 @@
 package dev.governor.rules;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
@@ -26,19 +27,17 @@ public final class IntentLexicon {
   public static final String CONFIGURATION = "configuration";
   public static final String REPOSITORY = "repository";
 
-  /** A signal's pattern, and substrings one of which any match contains: a cheap first test. */
-  private record Signal(Pattern pattern, String... stems) {
-    boolean foundIn(String lower) {
-      for (String stem : stems) {
-        if (lower.contains(stem)) {
-          return pattern.matcher(lower).find();
-        }
-      }
-      return false;
-    }
-  }
+  /**
+   * A signal's pattern, and the words a match can begin with: a word here is a run of letters,
+   * digits, {@code _} and {@code -}, the same runs the patterns' boundaries delimit. An intent with
+   * none of a signal's first words cannot match its pattern, so the pattern is not run.
+   */
+  private record Signal(Pattern pattern, Set<String> firstWords) {}
 
   private static final Map<String, Signal> SIGNALS = new LinkedHashMap<>();
+
+  /** Each first word, with a bit set for every signal (in {@link #SIGNALS} order) it can begin. */
+  private static final Map<String, Integer> SIGNALS_BY_FIRST_WORD = new HashMap<>();
 
   static {
     SIGNALS.put(
@@ -88,24 +87,52 @@ public final class IntentLexicon {
                 "remove\\s+(all|every|the\\s+whole)",
                 "throw\\s+away",
                 "reset"),
-            "delet",
-            "destroy",
-            "drop",
-            "creat",
-            "rebuild",
-            "wip",
-            "nuk",
-            "purg",
-            "truncat",
-            "obliterat",
-            "eras",
-            "decommission",
-            "tear",
-            "blow",
-            "rid",
-            "remove",
-            "throw",
-            "reset"));
+            firstWords(
+                "delete",
+                "deletes",
+                "deleting",
+                "destroy",
+                "destroys",
+                "destroying",
+                "drop",
+                "drops",
+                "dropping",
+                "recreate",
+                "re-create",
+                "recreates",
+                "re-creates",
+                "recreating",
+                "re-creating",
+                "rebuild",
+                "wipe",
+                "wipes",
+                "wiping",
+                "nuke",
+                "nukes",
+                "nuking",
+                "purge",
+                "purges",
+                "purging",
+                "truncate",
+                "truncates",
+                "truncating",
+                "obliterate",
+                "obliterates",
+                "erase",
+                "erases",
+                "erasing",
+                "decommission",
+                "decommissions",
+                "decommissioning",
+                "tear",
+                "tears",
+                "tearing",
+                "teardown",
+                "blow",
+                "get",
+                "remove",
+                "throw",
+                "reset")));
     SIGNALS.put(
         CATASTROPHIC,
         new Signal(
@@ -139,22 +166,34 @@ public final class IntentLexicon {
                 "destroy\\s+everything",
                 "terraform\\s+destroy",
                 "kubectl\\s+delete\\s+(namespace|ns)"),
-            "rm",
-            "force",
-            "push",
-            "reset",
-            "wip",
-            "tear",
-            "nuk",
-            "drop",
-            "truncat",
-            "delete",
-            "purge",
-            "format",
-            "mkfs",
-            "dd",
-            "destroy",
-            "kubectl"));
+            firstWords(
+                "rm",
+                "force",
+                "force-push",
+                "force-pushes",
+                "force-pushing",
+                "push",
+                "reset",
+                "wipe",
+                "wipes",
+                "wiping",
+                "tear",
+                "tears",
+                "tearing",
+                "teardown",
+                "nuke",
+                "nukes",
+                "nuking",
+                "drop",
+                "truncate",
+                "delete",
+                "purge",
+                "format",
+                "mkfs",
+                "dd",
+                "destroy",
+                "terraform",
+                "kubectl")));
     SIGNALS.put(
         ENVIRONMENT,
         new Signal(
@@ -180,17 +219,29 @@ public final class IntentLexicon {
                 "namespaces",
                 "servers?",
                 "vpc"),
-            "env",
-            "prod",
-            "stag",
-            "sandbox",
-            "cluster",
-            "stack",
-            "infra",
-            "deploy",
-            "namespace",
-            "server",
-            "vpc"));
+            firstWords(
+                "env",
+                "envs",
+                "environment",
+                "environments",
+                "prod",
+                "production",
+                "staging",
+                "stage",
+                "sandbox",
+                "cluster",
+                "clusters",
+                "stack",
+                "stacks",
+                "infra",
+                "infrastructure",
+                "deployment",
+                "deployments",
+                "namespace",
+                "namespaces",
+                "server",
+                "servers",
+                "vpc")));
     SIGNALS.put(
         DATABASE,
         new Signal(
@@ -211,16 +262,24 @@ public final class IntentLexicon {
                 "bucket",
                 "buckets",
                 "backups?"),
-            "database",
-            "db",
-            "table",
-            "schema",
-            "collection",
-            "record",
-            "rows",
-            "data",
-            "bucket",
-            "backup"));
+            firstWords(
+                "database",
+                "databases",
+                "db",
+                "dbs",
+                "table",
+                "tables",
+                "schema",
+                "schemas",
+                "collection",
+                "collections",
+                "records",
+                "rows",
+                "data",
+                "bucket",
+                "buckets",
+                "backup",
+                "backups")));
     SIGNALS.put(
         CONFIGURATION,
         new Signal(
@@ -233,11 +292,16 @@ public final class IntentLexicon {
                 "secrets?",
                 "credentials",
                 "dns"),
-            "config",
-            "setting",
-            "secret",
-            "credential",
-            "dns"));
+            firstWords(
+                "config",
+                "configs",
+                "configuration",
+                "configurations",
+                "settings",
+                "secret",
+                "secrets",
+                "credentials",
+                "dns")));
     SIGNALS.put(
         REPOSITORY,
         new Signal(
@@ -252,12 +316,27 @@ public final class IntentLexicon {
                 "branches",
                 "history",
                 "commits"),
-            "repo",
-            "main",
-            "master",
-            "branch",
-            "history",
-            "commit"));
+            firstWords(
+                "repo",
+                "repos",
+                "repository",
+                "repositories",
+                "main",
+                "master",
+                "branch",
+                "branches",
+                "history",
+                "commits")));
+  }
+
+  static {
+    int bit = 1;
+    for (Signal signal : SIGNALS.values()) {
+      for (String word : signal.firstWords()) {
+        SIGNALS_BY_FIRST_WORD.merge(word, bit, (a, b) -> a | b);
+      }
+      bit <<= 1;
+    }
   }
 
   private IntentLexicon() {}
@@ -270,12 +349,68 @@ public final class IntentLexicon {
     // Lower-cased once here rather than matched case-insensitively: Unicode case folding in
     // the regex engine cost more than all the rest of the analysis.
     String lower = intent.toLowerCase(Locale.ROOT);
+    int candidates = candidateSignals(lower);
+    if (candidates == 0) {
+      return found;
+    }
+    int bit = 1;
     for (Map.Entry<String, Signal> signal : SIGNALS.entrySet()) {
-      if (signal.getValue().foundIn(lower)) {
+      if ((candidates & bit) != 0 && signal.getValue().pattern().matcher(lower).find()) {
         found.add(signal.getKey());
       }
+      bit <<= 1;
     }
     return found;
+  }
+
+  /** The signals found by their patterns alone, without the first-word test: for tests. */
+  static Set<String> signalsByPatternsAlone(String intent) {
+    Set<String> found = new LinkedHashSet<>();
+    if (intent == null || intent.isBlank()) {
+      return found;
+    }
+    String lower = intent.toLowerCase(Locale.ROOT);
+    SIGNALS.forEach(
+        (name, signal) -> {
+          if (signal.pattern().matcher(lower).find()) {
+            found.add(name);
+          }
+        });
+    return found;
+  }
+
+  /** One pass over the words of the text: the bits of every signal one of them can begin. */
+  private static int candidateSignals(String lower) {
+    int candidates = 0;
+    int start = -1;
+    int length = lower.length();
+    for (int i = 0; i <= length; i++) {
+      if (i < length && isWordChar(lower.charAt(i))) {
+        if (start < 0) {
+          start = i;
+        }
+      } else if (start >= 0) {
+        Integer bits = SIGNALS_BY_FIRST_WORD.get(lower.substring(start, i));
+        if (bits != null) {
+          candidates |= bits;
+        }
+        start = -1;
+      }
+    }
+    return candidates;
+  }
+
+  /** The characters the patterns' boundaries treat as part of a word: {@code [\w-]}. */
+  private static boolean isWordChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '-'
+        || (c >= 'A' && c <= 'Z');
+  }
+
+  private static Set<String> firstWords(String... words) {
+    return Set.of(words);
   }
 
   private static Pattern words(String... alternatives) {
