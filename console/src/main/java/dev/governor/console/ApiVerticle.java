@@ -9,6 +9,7 @@ import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.store.KnowledgeStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -73,8 +74,18 @@ public final class ApiVerticle extends VerticleBase {
     OperatorApi operators = new OperatorApi(vertx, knowledge);
     RuleSetApi ruleSets = new RuleSetApi(vertx, knowledge, clock);
     ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
+    Sessions sessions =
+        new Sessions(clock, java.time.Duration.ofHours(config().getInteger("sessionHours", 12)));
     Authenticator authenticator =
-        new Authenticator(knowledge, blankToNull(config().getString("adminToken")));
+        new Authenticator(knowledge, sessions, blankToNull(config().getString("adminToken")));
+    SessionApi signIns = new SessionApi(vertx, knowledge, sessions, authenticator, clock);
+    OperatorsApi operatorAccounts = new OperatorsApi(vertx, knowledge, clock);
+    vertx.setPeriodic(
+        60_000,
+        id -> {
+          sessions.purge();
+          signIns.purgeFailures();
+        });
     long bodyLimit = config().getLong("maxBodyBytes", 262_144L);
     ContractValidation validation = ContractValidation.load(OPENAPI);
     return OpenAPIContract.from(vertx, OPENAPI)
@@ -109,6 +120,13 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "setActionEffect", actions::set);
               on(builder, "events", operators::events);
               on(builder, "whoami", operators::whoami);
+              on(builder, "signIn", signIns::signIn);
+              on(builder, "getSession", signIns::current);
+              on(builder, "signOut", signIns::signOut);
+              on(builder, "listOperators", operatorAccounts::list);
+              on(builder, "createOperator", operatorAccounts::create);
+              on(builder, "updateOperator", operatorAccounts::update);
+              on(builder, "disableOperator", operatorAccounts::disable);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
               router
@@ -159,7 +177,8 @@ public final class ApiVerticle extends VerticleBase {
 
   private static void authenticateApi(RoutingContext ctx, Authenticator authenticator) {
     String path = ctx.normalizedPath();
-    if (path.startsWith("/api/") && !path.equals("/api/v1/openapi.json")) {
+    boolean signingIn = path.equals("/api/v1/session") && ctx.request().method() == HttpMethod.POST;
+    if (path.startsWith("/api/") && !path.equals("/api/v1/openapi.json") && !signingIn) {
       authenticator.authenticate(ctx);
     } else {
       ctx.next();

@@ -41,7 +41,10 @@ final class OperatorApi {
     if (principal instanceof Principal.OperatorPrincipal o) {
       view.put("kind", "operator").put("name", o.operator().name());
       ArrayNode roles = view.putArray("roles");
-      o.operator().roles().stream().map(Role::name).sorted().forEach(roles::add);
+      o.operator().roles().stream()
+          .map(role -> role.name().toLowerCase(Locale.ROOT))
+          .sorted()
+          .forEach(roles::add);
     } else if (principal instanceof Principal.AgentPrincipal a) {
       view.put("kind", "agent").put("id", a.agent().id()).put("name", a.agent().name());
     }

@@ -36,6 +36,7 @@ public record Settings(JsonObject values) {
     d.put("maxStepsPerPlan", 100);
     d.put("maxWaitSeconds", 60);
     d.put("reviewTimeoutSeconds", 30);
+    d.put("sessionHours", 12);
     return d;
   }
 

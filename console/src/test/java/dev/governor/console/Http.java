@@ -28,6 +28,10 @@ final class Http {
     this.base = "http://127.0.0.1:" + port;
   }
 
+  String base() {
+    return base;
+  }
+
   Reply get(String path, String token) {
     return send(request(path, token).GET().build());
   }

@@ -88,6 +88,7 @@ public final class KnowledgeStore implements AutoCloseable {
   private final GroupCommitWriter writer;
   private final Map<String, Agent> agentsByTokenHash = new ConcurrentHashMap<>();
   private final Map<String, Agent> agentsById = new ConcurrentHashMap<>();
+  private final OperatorStore operators = new OperatorStore(this);
 
   private KnowledgeStore(JdbcConnectionPool readers, GroupCommitWriter writer) {
     this.readers = readers;
@@ -661,7 +662,7 @@ public final class KnowledgeStore implements AutoCloseable {
 
   public Optional<Operator> operatorByTokenHash(String tokenHash) {
     return queryOne(
-        "SELECT * FROM operators WHERE token_hash = ?",
+        "SELECT * FROM operators WHERE token_hash = ? AND disabled = FALSE",
         rows ->
             new Operator(
                 rows.getString("name"),
@@ -875,6 +876,11 @@ public final class KnowledgeStore implements AutoCloseable {
     } catch (SQLException e) {
       throw unavailable(e);
     }
+  }
+
+  /** Operators: accounts, passwords and API tokens. */
+  public OperatorStore operators() {
+    return operators;
   }
 
   // ---- for the other stores of this package, which share the writer and the readers ----
