@@ -2,7 +2,11 @@ package dev.governor.knowledge.store;
 
 import dev.governor.knowledge.Secrets;
 import dev.governor.knowledge.model.AuditEntry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * The hash chain of the audit log. An entry's hash is SHA-256 over its sequence number, time, type,
@@ -47,6 +51,10 @@ public final class AuditChain {
     return null;
   }
 
+  private static final ThreadLocal<MessageDigest> SHA_256 =
+      ThreadLocal.withInitial(AuditChain::newDigest);
+  private static final byte[] NEWLINE = {'\n'};
+
   private static String hash(
       long seq,
       Instant at,
@@ -55,20 +63,32 @@ public final class AuditChain {
       String subject,
       String payload,
       String prevHash) {
-    // Length-prefixed fields: no choice of field contents can make two entries hash alike.
-    StringBuilder text = new StringBuilder(128 + payload.length());
-    for (String field :
-        new String[] {
-          Long.toString(seq),
-          Long.toString(at.toEpochMilli()),
-          type,
-          actor,
-          subject,
-          payload,
-          prevHash
-        }) {
-      text.append(field.length()).append(':').append(field).append('\n');
+    // Length-prefixed fields ("<UTF-16 length>:<field>\n" each, in UTF-8): no choice of field
+    // contents can make two entries hash alike. Fed to the digest field by field rather than
+    // joined first: the same bytes, without copying the payload three times per entry.
+    MessageDigest digest = SHA_256.get();
+    digest.reset();
+    update(digest, Long.toString(seq));
+    update(digest, Long.toString(at.toEpochMilli()));
+    update(digest, type);
+    update(digest, actor);
+    update(digest, subject);
+    update(digest, payload);
+    update(digest, prevHash);
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static void update(MessageDigest digest, String field) {
+    digest.update((field.length() + ":").getBytes(StandardCharsets.US_ASCII));
+    digest.update(field.getBytes(StandardCharsets.UTF_8));
+    digest.update(NEWLINE);
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
-    return Secrets.sha256Hex(text.toString());
   }
 }
