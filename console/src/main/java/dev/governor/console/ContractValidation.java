@@ -195,8 +195,7 @@ final class ContractValidation {
           ctx, 400, "malformed_json", "the body is not valid JSON: " + firstLine(e.getMessage()));
       return false;
     }
-    Set<ValidationMessage> problems =
-        Boolean.getBoolean("gov.exp.novalidate") ? Set.of() : schema.validate(parsed);
+    Set<ValidationMessage> problems = schema.validate(parsed);
     if (!problems.isEmpty()) {
       boolean missing = problems.stream().anyMatch(p -> "required".equals(p.getType()));
       ValidationMessage first =
