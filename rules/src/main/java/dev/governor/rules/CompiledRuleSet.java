@@ -51,6 +51,12 @@ public final class CompiledRuleSet implements AutoCloseable {
    */
   public List<Finding> evaluate(
       Agent agent, Plan plan, ActionCatalogue catalogue, Map<String, String> creators) {
+    return evaluate(agent, plan, catalogue, ReviewContext.of(creators));
+  }
+
+  /** Every finding for this plan, with its task and the leases held now in the facts. */
+  public List<Finding> evaluate(
+      Agent agent, Plan plan, ActionCatalogue catalogue, ReviewContext context) {
     // A fresh stateless session per call costs nothing (the working memory is per call anyway)
     // and lets a per-call listener collect findings as rules insert them: cheaper than a command
     // batch that scans working memory afterwards, and no shared globals.
@@ -65,7 +71,7 @@ public final class CompiledRuleSet implements AutoCloseable {
             }
           }
         });
-    session.execute(Facts.of(agent, plan, catalogue, creators));
+    session.execute(Facts.of(agent, plan, catalogue, context));
     findings.sort(ORDER);
     return findings;
   }
