@@ -73,6 +73,12 @@ public final class ApiVerticle extends VerticleBase {
     OperatorApi operators = new OperatorApi(vertx, knowledge);
     RuleSetApi ruleSets = new RuleSetApi(vertx, knowledge, clock);
     ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
+    TaskApi tasks =
+        new TaskApi(
+            knowledge,
+            vertx.eventBus(),
+            clock,
+            java.time.Duration.ofSeconds(config().getLong("approvalTtlSeconds", 3600L)));
     Authenticator authenticator =
         new Authenticator(knowledge, blankToNull(config().getString("adminToken")));
     long bodyLimit = config().getLong("maxBodyBytes", 262_144L);
@@ -109,6 +115,12 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "setActionEffect", actions::set);
               on(builder, "events", operators::events);
               on(builder, "whoami", operators::whoami);
+              on(builder, "openTask", tasks::open);
+              on(builder, "getTask", tasks::get);
+              on(builder, "advanceTask", tasks::advance);
+              on(builder, "getTaskGraph", tasks::graph);
+              on(builder, "listLeases", tasks::leases);
+              on(builder, "checkApproval", tasks::checkApproval);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
               router
