@@ -58,3 +58,11 @@ CREATE TABLE leases (
 );
 CREATE INDEX leases_resource ON leases (resource, released_at);
 CREATE INDEX leases_step ON leases (plan_id, step_id);
+
+-- Writing steps a person must answer: they take their lease if and when the person approves.
+CREATE TABLE lease_requests (
+    plan_id  VARCHAR(64)   NOT NULL REFERENCES plans (id),
+    step_id  VARCHAR(100)  NOT NULL,
+    resource VARCHAR(2000) NOT NULL,
+    PRIMARY KEY (plan_id, step_id)
+);

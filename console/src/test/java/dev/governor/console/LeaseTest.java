@@ -78,6 +78,42 @@ class LeaseTest {
     assertThat(history.getJsonObject(1).getString("releasedAt")).isNotNull();
   }
 
+  @Test
+  @DisplayName(
+      "A person who lets the held-off write through gives it a lease with a higher fencing token")
+  void personApprovalTakesALease() {
+    String config = dir.resolve("config.yaml").toString();
+    JsonObject first = fixture.agent("first", "fs.write:" + dir + "/**");
+    JsonObject second = fixture.agent("second", "fs.write:" + dir + "/**");
+    fixture.decided(first, plan(null, step("s1", "fs.write", config)));
+    long firstToken =
+        fixture
+            .http()
+            .get("/api/v1/leases", ADMIN)
+            .json()
+            .getJsonArray("leases")
+            .getJsonObject(0)
+            .getLong("fencingToken");
+    JsonObject heldOff = fixture.decided(second, plan(null, step("s1", "fs.write", config)));
+
+    Http.Reply resolved =
+        fixture
+            .http()
+            .post(
+                "/api/v1/escalations/" + heldOff.getString("escalationId") + "/resolve",
+                ADMIN,
+                new JsonObject()
+                    .put("resolution", "approve")
+                    .put("reason", "the first writer is stuck; fence it off"));
+
+    assertThat(resolved.status()).as(resolved.json().encode()).isEqualTo(200);
+    JsonArray leases = fixture.http().get("/api/v1/leases", ADMIN).json().getJsonArray("leases");
+    assertThat(leases).hasSize(2);
+    JsonObject newest = leases.getJsonObject(1);
+    assertThat(newest.getString("agentId")).isEqualTo(second.getString("id"));
+    assertThat(newest.getLong("fencingToken")).isGreaterThan(firstToken);
+  }
+
   static JsonObject finding(JsonObject decision, String rule) {
     return decision.getJsonArray("findings").stream()
         .map(JsonObject.class::cast)

@@ -114,16 +114,21 @@ public final class ExecuteVerticle extends VerticleBase {
     knowledge
         .write(
             s ->
-                s.resolveEscalation(
-                    answer.escalationId(),
-                    answer.verdict(),
-                    answer.operator(),
-                    answer.reason(),
-                    clock.instant()))
+                s.leases()
+                    .resolveEscalation(
+                        answer.escalationId(),
+                        answer.verdict(),
+                        answer.operator(),
+                        answer.reason(),
+                        clock.instant(),
+                        leaseTtl))
         .onSuccess(
-            resolution -> {
-              announce(resolution);
-              request.reply(new DecisionRecorded(resolution.decision()));
+            settled -> {
+              if (!settled.granted().isEmpty()) {
+                bus.publish(Bus.EXECUTE_LEASES, new LeasesGranted(settled.granted()));
+              }
+              announce(settled.resolution());
+              request.reply(new DecisionRecorded(settled.resolution().decision()));
             })
         .onFailure(failure -> failReply(request, failure));
   }

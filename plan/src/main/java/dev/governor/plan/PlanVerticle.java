@@ -95,14 +95,14 @@ public final class PlanVerticle extends VerticleBase {
   }
 
   /**
-   * The leases to take: one for each approved step that writes (or destroys) its target. Reads take
-   * none and are never held off.
+   * The leases to take: one for each approved step that writes (or destroys) its target, and for
+   * each escalated one, to take if a person approves it. Reads take none and are never held off.
    */
   static List<LeaseRequest> leases(PlanAnalyzed analyzed, Decision decision) {
     List<LeaseRequest> leases = new ArrayList<>();
     for (StepVerdict verdict : decision.steps()) {
       String effect = analyzed.effects().get(verdict.id());
-      if (verdict.verdict() == Verdict.APPROVED
+      if (verdict.verdict() != Verdict.DENIED
           && ("write".equals(effect) || "destructive".equals(effect))) {
         analyzed.plan().steps().stream()
             .filter(step -> step.id().equals(verdict.id()) && !step.target().isBlank())

@@ -242,23 +242,32 @@ public final class KnowledgeStore implements AutoCloseable {
     if (outcome == Verdict.ESCALATED) {
       throw new IllegalArgumentException("an escalation resolves to APPROVED or DENIED");
     }
+    return writer.submit(tx -> resolveEscalation(tx, escalationId, outcome, operator, reason, at));
+  }
+
+  /** Settles a pending escalation inside a write of this package. */
+  Resolution resolveEscalation(
+      GroupCommitWriter.Tx tx,
+      String escalationId,
+      Verdict outcome,
+      String operator,
+      String reason,
+      Instant at)
+      throws SQLException {
     EscalationStatus status =
         outcome == Verdict.APPROVED ? EscalationStatus.APPROVED : EscalationStatus.DENIED;
-    return writer.submit(
-        tx -> {
-          Escalation escalation =
-              findEscalation(tx.connection(), escalationId)
-                  .orElseThrow(
-                      () ->
-                          new KnowledgeException(
-                              KnowledgeException.Kind.NOT_FOUND, "no escalation " + escalationId));
-          if (!escalation.status().isOpen()) {
-            throw new KnowledgeException(
-                KnowledgeException.Kind.CONFLICT,
-                "escalation " + escalationId + " is already " + escalation.status());
-          }
-          return settle(tx, escalation, status, "operator:" + operator, reason, at);
-        });
+    Escalation escalation =
+        findEscalation(tx.connection(), escalationId)
+            .orElseThrow(
+                () ->
+                    new KnowledgeException(
+                        KnowledgeException.Kind.NOT_FOUND, "no escalation " + escalationId));
+    if (!escalation.status().isOpen()) {
+      throw new KnowledgeException(
+          KnowledgeException.Kind.CONFLICT,
+          "escalation " + escalationId + " is already " + escalation.status());
+    }
+    return settle(tx, escalation, status, "operator:" + operator, reason, at);
   }
 
   /** Denies every pending escalation whose deadline has passed (fail closed). */

@@ -68,6 +68,10 @@ public final class LeaseStore {
           List<Finding> conflicts = new ArrayList<>();
           List<LeaseRequest> granting = new ArrayList<>();
           for (LeaseRequest request : requests) {
+            if (verdicts.get(request.stepId()) == Verdict.ESCALATED) {
+              insertRequest(connection, plan.id(), request);
+              continue;
+            }
             if (verdicts.get(request.stepId()) != Verdict.APPROVED) {
               continue;
             }
@@ -99,24 +103,99 @@ public final class LeaseStore {
             opening = deciding.verdict() == Verdict.ESCALATED ? escalation : null;
           }
           Decision recorded = store.writeDecision(tx, deciding, opening);
-          List<Lease> granted = new ArrayList<>();
-          long token = highestToken(connection);
-          for (LeaseRequest request : granting) {
-            Lease lease =
-                new Lease(
-                    ++token,
-                    request.resource(),
-                    plan.agentId(),
-                    plan.id(),
-                    request.stepId(),
-                    now,
-                    now.plus(ttl),
-                    null);
-            insert(connection, lease);
-            granted.add(lease);
-          }
+          List<Lease> granted = grant(connection, plan.agentId(), plan.id(), granting, now, ttl);
           return new Recorded(recorded, opening, granted);
         });
+  }
+
+  /** A settled escalation and the leases its approved writing steps took. */
+  public record Settled(KnowledgeStore.Resolution resolution, List<Lease> granted) {}
+
+  /**
+   * Settles an escalation by a person's answer and, when it approves, grants the leases its writing
+   * steps asked for, in the same write. A person's approval outranks another agent's lease: the new
+   * lease gets a higher fencing token, so the older holder's writes can be refused downstream.
+   */
+  public CompletableFuture<Settled> resolveEscalation(
+      String escalationId,
+      Verdict outcome,
+      String operator,
+      String reason,
+      Instant at,
+      Duration ttl) {
+    return store.submit(
+        tx -> {
+          KnowledgeStore.Resolution resolution =
+              store.resolveEscalation(tx, escalationId, outcome, operator, reason, at);
+          Decision decision = resolution.decision();
+          Connection connection = tx.connection();
+          List<LeaseRequest> requested = new ArrayList<>();
+          try (PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT step_id, resource FROM lease_requests WHERE plan_id = ?"
+                      + " ORDER BY step_id")) {
+            select.setString(1, decision.planId());
+            try (ResultSet rows = select.executeQuery()) {
+              while (rows.next()) {
+                requested.add(new LeaseRequest(rows.getString(1), rows.getString(2)));
+              }
+            }
+          }
+          try (PreparedStatement delete =
+              connection.prepareStatement("DELETE FROM lease_requests WHERE plan_id = ?")) {
+            delete.setString(1, decision.planId());
+            delete.executeUpdate();
+          }
+          Map<String, Verdict> verdicts =
+              decision.steps().stream()
+                  .collect(Collectors.toMap(StepVerdict::id, StepVerdict::verdict));
+          List<LeaseRequest> approved =
+              requested.stream()
+                  .filter(request -> verdicts.get(request.stepId()) == Verdict.APPROVED)
+                  .toList();
+          return new Settled(
+              resolution,
+              grant(connection, decision.agentId(), decision.planId(), approved, at, ttl));
+        });
+  }
+
+  private static List<Lease> grant(
+      Connection connection,
+      String agentId,
+      String planId,
+      List<LeaseRequest> requests,
+      Instant now,
+      Duration ttl)
+      throws SQLException {
+    List<Lease> granted = new ArrayList<>();
+    long token = highestToken(connection);
+    for (LeaseRequest request : requests) {
+      Lease lease =
+          new Lease(
+              ++token,
+              request.resource(),
+              agentId,
+              planId,
+              request.stepId(),
+              now,
+              now.plus(ttl),
+              null);
+      insert(connection, lease);
+      granted.add(lease);
+    }
+    return granted;
+  }
+
+  private static void insertRequest(Connection connection, String planId, LeaseRequest request)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO lease_requests (plan_id, step_id, resource) VALUES (?, ?, ?)")) {
+      insert.setString(1, planId);
+      insert.setString(2, request.stepId());
+      insert.setString(3, request.resource());
+      insert.executeUpdate();
+    }
   }
 
   /** Leases held now, by resource, then token. */
