@@ -80,8 +80,9 @@ class EvidenceGateTest {
     JsonObject coder = fixture.agent("coder", "fs.write:" + dir + "/**");
     String taskId = fixture.task(coder, "default", dir + "/**").getString("id");
     Path output = dir.resolve("src/App.java");
-    JsonObject decision =
-        fixture.decided(coder, plan(taskId, step("s1", "fs.write", output.toString())));
+    JsonObject keyed =
+        plan(taskId, step("s1", "fs.write", output.toString())).put("idempotencyKey", "app-1");
+    JsonObject decision = fixture.decided(coder, keyed);
     assertThat(fixture.advance(coder, taskId, "implement").status()).isEqualTo(200);
     TaskFixture.write(output, "class App {}");
     Http.Reply written =
@@ -124,6 +125,11 @@ class EvidenceGateTest {
         fixture.submit(coder, plan(taskId, step("s1", "fs.write", output.toString())));
     assertThat(late.status()).isEqualTo(409);
     assertThat(late.errorCode()).isEqualTo("task_done");
+    Http.Reply retry = fixture.submit(coder, keyed);
+    assertThat(retry.status())
+        .as("a retry of an earlier plan still gets its answer")
+        .isEqualTo(200);
+    assertThat(retry.json().getString("planId")).isEqualTo(decision.getString("planId"));
   }
 
   @Test

@@ -504,14 +504,28 @@ public final class MonitorVerticle extends VerticleBase {
           new Problem(
               BusFailure.FORBIDDEN, "forbidden", "an agent sends plans within its own tasks only"));
     }
-    if (task.get().isDone()) {
-      return Optional.of(
-          new Problem(
-              BusFailure.CONFLICT,
-              "task_done",
-              "task " + task.get().id() + " is done; open a new task for new work"));
-    }
     return Optional.empty();
+  }
+
+  /** A new plan in a finished task is refused; a retry of an earlier one still gets its answer. */
+  private static Optional<Problem> closedTask(Task task) {
+    return task != null && task.isDone()
+        ? Optional.of(
+            new Problem(
+                BusFailure.CONFLICT,
+                "task_done",
+                "task " + task.id() + " is done; open a new task for new work"))
+        : Optional.empty();
+  }
+
+  /** A claim on a key whose plan was refused: those waiting on it get the same refusal. */
+  private static final class RefusedClaim extends RuntimeException {
+    private final transient Problem problem;
+
+    RefusedClaim(Problem problem) {
+      super(problem.message(), null, false, false);
+      this.problem = problem;
+    }
   }
 
   private void review(Message<PlanSubmission> request, PlanSubmission submission, Task task) {
@@ -525,7 +539,12 @@ public final class MonitorVerticle extends VerticleBase {
             submission.steps(),
             clock.instant());
     if (plan.idempotencyKey() == null) {
-      accept(request, plan, submission, null, task);
+      Optional<Problem> closed = closedTask(task);
+      if (closed.isPresent()) {
+        closed.get().failReply(request);
+      } else {
+        accept(request, plan, submission, null, task);
+      }
       return;
     }
     String agentId = plan.agentId();
@@ -535,8 +554,13 @@ public final class MonitorVerticle extends VerticleBase {
     if (earlier != null) {
       earlier.onSuccess(claim -> answerRetry(request, key, claim, hash));
       earlier.onFailure(
-          failure ->
-              request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage()));
+          failure -> {
+            if (failure instanceof RefusedClaim refused) {
+              refused.problem.failReply(request);
+            } else {
+              request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
+            }
+          });
       return;
     }
     Promise<IdempotencyKeys.Claim> claim = Promise.promise();
@@ -550,6 +574,10 @@ public final class MonitorVerticle extends VerticleBase {
                     new IdempotencyKeys.Claim(stored.get().planId(), stored.get().contentHash());
                 claim.complete(held);
                 answerRetry(request, key, held, hash);
+              } else if (closedTask(task).isPresent()) {
+                keys.release(agentId, key);
+                claim.fail(new RefusedClaim(closedTask(task).get()));
+                closedTask(task).get().failReply(request);
               } else {
                 claim.complete(new IdempotencyKeys.Claim(plan.id(), hash));
                 accept(request, plan, submission, hash, task);

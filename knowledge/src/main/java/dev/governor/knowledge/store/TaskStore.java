@@ -22,10 +22,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -506,9 +508,9 @@ public final class TaskStore {
     Map<String, GraphStep> byId = new LinkedHashMap<>();
     steps.forEach(s -> byId.put(s.stepId(), s));
     List<GraphStep> ordered = new ArrayList<>(steps.size());
-    java.util.Set<String> placed = new java.util.HashSet<>();
+    Set<String> placed = new HashSet<>();
     for (GraphStep step : steps) {
-      place(step, byId, placed, ordered, new java.util.HashSet<>());
+      place(step, byId, placed, ordered, new HashSet<>());
     }
     return ordered;
   }
@@ -516,9 +518,9 @@ public final class TaskStore {
   private static void place(
       GraphStep step,
       Map<String, GraphStep> byId,
-      java.util.Set<String> placed,
+      Set<String> placed,
       List<GraphStep> ordered,
-      java.util.Set<String> visiting) {
+      Set<String> visiting) {
     if (placed.contains(step.stepId()) || !visiting.add(step.stepId())) {
       return;
     }
