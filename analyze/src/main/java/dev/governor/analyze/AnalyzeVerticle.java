@@ -4,6 +4,7 @@ import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
 import dev.governor.knowledge.bus.BusFailure;
 import dev.governor.knowledge.bus.Messages.ActionEffectSet;
+import dev.governor.knowledge.bus.Messages.LeasesGranted;
 import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
 import dev.governor.knowledge.bus.Messages.PlanReceived;
 import dev.governor.knowledge.bus.Messages.RuleSetActivated;
@@ -11,16 +12,20 @@ import dev.governor.knowledge.bus.Messages.RuleSetActivation;
 import dev.governor.knowledge.bus.Messages.StepReported;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.Lease;
+import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.model.Severity;
+import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
 import dev.governor.rules.ActionCatalogue;
 import dev.governor.rules.CompiledRuleSet;
 import dev.governor.rules.DefaultLibrary;
+import dev.governor.rules.ReviewContext;
 import dev.governor.rules.RuleCompilationException;
 import dev.governor.rules.RuleCompiler;
 import dev.governor.rules.RuleEngine;
@@ -29,6 +34,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +60,9 @@ public final class AnalyzeVerticle extends VerticleBase {
   private ActionCatalogue catalogue = ActionCatalogue.DEFAULTS;
   // Target → the agent that created it; confined to this verticle's event loop.
   private final Map<String, String> creators = new HashMap<>();
+  // Resource → the leases held on it, by fencing token; confined to this verticle's event loop.
+  private final Map<String, Map<Long, Lease>> leases = new HashMap<>();
+  private String leaseConflict;
 
   public AnalyzeVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -63,11 +73,19 @@ public final class AnalyzeVerticle extends VerticleBase {
   public Future<?> start() {
     RecordCodec.registerAll(vertx);
     knowledge = new Knowledge(vertx, store);
+    leaseConflict = config().getString("leaseConflict", "escalate");
+    if (!leaseConflict.equals("escalate") && !leaseConflict.equals("deny")) {
+      return Future.failedFuture(
+          new IllegalArgumentException(
+              "leaseConflict is escalate or deny, not \"" + leaseConflict + "\""));
+    }
     return knowledge
         .read(KnowledgeStore::actionEffects)
         .onSuccess(overrides -> catalogue = new ActionCatalogue(overrides))
         .compose(overrides -> knowledge.read(KnowledgeStore::resources))
         .onSuccess(known -> known.values().forEach(r -> creators.put(r.target(), r.createdBy())))
+        .compose(known -> knowledge.read(s -> s.leases().active(clock.instant())))
+        .onSuccess(held -> held.forEach(this::holdLease))
         .compose(known -> activeRuleSet())
         .compose(
             ruleSet ->
@@ -89,6 +107,11 @@ public final class AnalyzeVerticle extends VerticleBase {
                   vertx
                       .eventBus()
                       .<StepReported>consumer(Bus.MONITOR_STEP_REPORTS, this::learnResource)
+                      .completion(),
+                  vertx
+                      .eventBus()
+                      .<LeasesGranted>consumer(
+                          Bus.EXECUTE_LEASES, m -> m.body().leases().forEach(this::holdLease))
                       .completion(),
                   vertx
                       .eventBus()
@@ -206,20 +229,62 @@ public final class AnalyzeVerticle extends VerticleBase {
     if (created != null) {
       creators.putIfAbsent(created.target(), created.createdBy());
     }
+    Lease released = message.body().released();
+    if (released != null) {
+      Map<Long, Lease> held = leases.get(released.resource());
+      if (held != null) {
+        held.remove(released.fencingToken());
+        if (held.isEmpty()) {
+          leases.remove(released.resource());
+        }
+      }
+    }
+  }
+
+  private void holdLease(Lease lease) {
+    leases.computeIfAbsent(lease.resource(), r -> new HashMap<>()).put(lease.fencingToken(), lease);
+  }
+
+  /** Leases held now on the plan's targets; expired ones are dropped as they are met. */
+  private List<Lease> leasesOn(Plan plan) {
+    Instant now = clock.instant();
+    List<Lease> held = new ArrayList<>();
+    for (Step step : plan.steps()) {
+      Map<Long, Lease> onTarget = leases.get(step.target());
+      if (onTarget != null) {
+        onTarget.values().removeIf(lease -> !lease.heldAt(now));
+        held.addAll(onTarget.values());
+        if (onTarget.isEmpty()) {
+          leases.remove(step.target());
+        }
+      }
+    }
+    return held;
+  }
+
+  private Map<String, String> effects(PlanReceived received) {
+    Map<String, String> effects = new HashMap<>();
+    for (Step step : received.plan().steps()) {
+      effects.put(step.id(), catalogue.effectOf(step.action(), received.agent().tools()));
+    }
+    return effects;
   }
 
   private void analyze(Message<PlanReceived> message) {
     PlanReceived received = message.body();
     PlanAnalyzed analyzed;
     try {
+      ReviewContext context =
+          new ReviewContext(creators, received.task(), leasesOn(received.plan()), leaseConflict);
       RuleEngine.Evaluation evaluation =
-          engine.evaluate(received.agent(), received.plan(), catalogue, creators);
+          engine.evaluate(received.agent(), received.plan(), catalogue, context);
       analyzed =
           new PlanAnalyzed(
               received.plan(),
               received.agent(),
               evaluation.findings(),
-              evaluation.ruleSetVersion());
+              evaluation.ruleSetVersion(),
+              effects(received));
     } catch (RuntimeException e) {
       LOG.error("The rules could not evaluate plan {}", received.plan().id(), e);
       Finding failed =
@@ -231,7 +296,7 @@ public final class AnalyzeVerticle extends VerticleBase {
               Verdict.DENIED);
       analyzed =
           new PlanAnalyzed(
-              received.plan(), received.agent(), List.of(failed), engine.activeVersion());
+              received.plan(), received.agent(), List.of(failed), engine.activeVersion(), Map.of());
     }
     vertx.eventBus().publish(Bus.ANALYZE_FINDINGS, analyzed);
   }

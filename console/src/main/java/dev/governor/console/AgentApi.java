@@ -197,8 +197,16 @@ final class AgentApi {
                 ctx.pathParam("stepId"),
                 caller.agent(),
                 body.getString("status"),
-                result.getMap()))
-        .onSuccess(reply -> Views.send(ctx, 200, reply.body()))
+                result.getMap(),
+                body.getString("idempotencyKey"),
+                TaskApi.evidence(body.getValue("evidence"))))
+        .onSuccess(
+            reply -> {
+              if (reply.body().alreadyDone()) {
+                ctx.response().putHeader("idempotent-replay", "true");
+              }
+              Views.send(ctx, 200, reply.body());
+            })
         .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
   }
 

@@ -76,6 +76,12 @@ public final class ApiVerticle extends VerticleBase {
     ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
     Sessions sessions =
         new Sessions(clock, java.time.Duration.ofHours(config().getInteger("sessionHours", 12)));
+    TaskApi tasks =
+        new TaskApi(
+            knowledge,
+            vertx.eventBus(),
+            clock,
+            java.time.Duration.ofSeconds(config().getLong("approvalTtlSeconds", 3600L)));
     Authenticator authenticator =
         new Authenticator(knowledge, sessions, blankToNull(config().getString("adminToken")));
     SessionApi signIns = new SessionApi(vertx, knowledge, sessions, authenticator, clock);
@@ -127,6 +133,12 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "createOperator", operatorAccounts::create);
               on(builder, "updateOperator", operatorAccounts::update);
               on(builder, "disableOperator", operatorAccounts::disable);
+              on(builder, "openTask", tasks::open);
+              on(builder, "getTask", tasks::get);
+              on(builder, "advanceTask", tasks::advance);
+              on(builder, "getTaskGraph", tasks::graph);
+              on(builder, "listLeases", tasks::leases);
+              on(builder, "checkApproval", tasks::checkApproval);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
               router

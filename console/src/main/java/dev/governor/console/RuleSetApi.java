@@ -167,7 +167,8 @@ final class RuleSetApi {
                               rules,
                               store.recentReviews(limit),
                               new ActionCatalogue(store.actionEffects()),
-                              creators);
+                              creators,
+                              taskId -> store.tasks().task(taskId).orElse(null));
                         }
                       },
                       false)

@@ -37,6 +37,13 @@ public record Settings(JsonObject values) {
     d.put("maxWaitSeconds", 60);
     d.put("reviewTimeoutSeconds", 30);
     d.put("sessionHours", 12);
+    d.put("leaseTtlSeconds", 900L);
+    // escalate or deny: what another agent's write to a leased resource gets.
+    d.put("leaseConflict", "escalate");
+    d.put("approvalTtlSeconds", 3600L);
+    // A JSON file of phase paths by classification; empty means the built-in one.
+    d.put("phasesFile", "");
+    d.put("gitTimeoutSeconds", 10L);
     return d;
   }
 

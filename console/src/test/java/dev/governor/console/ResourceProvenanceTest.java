@@ -75,11 +75,15 @@ class ResourceProvenanceTest {
         .isEqualTo(403);
     assertThat(report(agent, approved.getString("planId"), "s1", "maybe").status()).isEqualTo(400);
     assertThat(report(agent, approved.getString("planId"), "s1", "failed").status()).isEqualTo(200);
-    assertThat(report(agent, approved.getString("planId"), "s1", "succeeded").errorCode())
-        .isEqualTo("already_reported");
     assertThat(submit(agent, "env.delete", "env:new", "delete it").getString("verdict"))
         .as("a failed create step created nothing")
         .isEqualTo("ESCALATED");
+    assertThat(report(agent, approved.getString("planId"), "s1", "abandoned").status())
+        .as("a failed step may be reported again: here the agent gives it up")
+        .isEqualTo(200);
+    assertThat(report(agent, approved.getString("planId"), "s1", "succeeded").errorCode())
+        .as("an abandoned step stays abandoned")
+        .isEqualTo("already_reported");
   }
 
   private JsonObject register(String environment) {

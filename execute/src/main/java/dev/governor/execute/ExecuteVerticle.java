@@ -7,6 +7,7 @@ import dev.governor.knowledge.bus.Messages.DecisionProposed;
 import dev.governor.knowledge.bus.Messages.DecisionRecorded;
 import dev.governor.knowledge.bus.Messages.EscalationAnswer;
 import dev.governor.knowledge.bus.Messages.EscalationChanged;
+import dev.governor.knowledge.bus.Messages.LeasesGranted;
 import dev.governor.knowledge.bus.Messages.ReviewFailed;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Verdict;
@@ -18,6 +19,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ public final class ExecuteVerticle extends VerticleBase {
   private EventBus bus;
   private long expiryTimer;
   private boolean expiring;
+  private Duration leaseTtl;
 
   public ExecuteVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -48,6 +51,7 @@ public final class ExecuteVerticle extends VerticleBase {
     RecordCodec.registerAll(vertx);
     knowledge = new Knowledge(vertx, store);
     bus = vertx.eventBus();
+    leaseTtl = Duration.ofSeconds(config().getLong("leaseTtlSeconds", 900L));
     expiryTimer =
         vertx.setPeriodic(config().getLong("escalationSweepMillis", 1000L), id -> expireOverdue());
     return Future.all(
@@ -61,17 +65,32 @@ public final class ExecuteVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Records the decision and takes the leases it grants in one write; the leases are announced
+   * before the decision, so a plan sent after the agent heard its answer is analyzed knowing them.
+   */
   private void record(Message<DecisionProposed> message) {
     DecisionProposed proposed = message.body();
     knowledge
-        .write(s -> s.recordDecision(proposed.decision(), proposed.escalation()))
+        .write(
+            s ->
+                s.leases()
+                    .recordDecision(
+                        proposed.plan(),
+                        proposed.decision(),
+                        proposed.escalation(),
+                        proposed.leases(),
+                        leaseTtl))
         .onSuccess(
             recorded -> {
-              bus.publish(Bus.EXECUTE_DECISIONS, new DecisionRecorded(recorded));
-              if (proposed.escalation() != null) {
+              if (!recorded.granted().isEmpty()) {
+                bus.publish(Bus.EXECUTE_LEASES, new LeasesGranted(recorded.granted()));
+              }
+              bus.publish(Bus.EXECUTE_DECISIONS, new DecisionRecorded(recorded.decision()));
+              if (recorded.escalation() != null) {
                 bus.publish(
                     Bus.EXECUTE_ESCALATIONS,
-                    new EscalationChanged(proposed.escalation(), recorded));
+                    new EscalationChanged(recorded.escalation(), recorded.decision()));
               }
             })
         .onFailure(
@@ -95,16 +114,21 @@ public final class ExecuteVerticle extends VerticleBase {
     knowledge
         .write(
             s ->
-                s.resolveEscalation(
-                    answer.escalationId(),
-                    answer.verdict(),
-                    answer.operator(),
-                    answer.reason(),
-                    clock.instant()))
+                s.leases()
+                    .resolveEscalation(
+                        answer.escalationId(),
+                        answer.verdict(),
+                        answer.operator(),
+                        answer.reason(),
+                        clock.instant(),
+                        leaseTtl))
         .onSuccess(
-            resolution -> {
-              announce(resolution);
-              request.reply(new DecisionRecorded(resolution.decision()));
+            settled -> {
+              if (!settled.granted().isEmpty()) {
+                bus.publish(Bus.EXECUTE_LEASES, new LeasesGranted(settled.granted()));
+              }
+              announce(settled.resolution());
+              request.reply(new DecisionRecorded(settled.resolution().decision()));
             })
         .onFailure(failure -> failReply(request, failure));
   }

@@ -15,23 +15,35 @@ import dev.governor.knowledge.bus.Messages.PlanReceived;
 import dev.governor.knowledge.bus.Messages.PlanSubmission;
 import dev.governor.knowledge.bus.Messages.StepReportSubmission;
 import dev.governor.knowledge.bus.Messages.StepReported;
+import dev.governor.knowledge.bus.Messages.TaskAdvance;
+import dev.governor.knowledge.bus.Messages.TaskAdvanced;
+import dev.governor.knowledge.bus.Messages.TaskOpened;
+import dev.governor.knowledge.bus.Messages.TaskOpening;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Environment;
+import dev.governor.knowledge.model.Evidence;
 import dev.governor.knowledge.model.GrantSyntax;
 import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.StepReport;
+import dev.governor.knowledge.model.StepState;
+import dev.governor.knowledge.model.Task;
+import dev.governor.knowledge.model.TaskGraph;
 import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.knowledge.store.TaskStore;
+import dev.governor.monitor.evidence.EvidenceVerifiers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +71,8 @@ public final class MonitorVerticle extends VerticleBase {
   private int maxSteps;
   private int maxGrants;
   private IdempotencyKeys keys;
+  private EvidenceVerifiers verifiers;
+  private PhasePaths phasePaths;
 
   public MonitorVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -72,7 +86,12 @@ public final class MonitorVerticle extends VerticleBase {
     maxSteps = config().getInteger("maxStepsPerPlan", 100);
     maxGrants = config().getInteger("maxGrants", 200);
     keys = new IdempotencyKeys(config().getInteger("idempotencyKeysInMemory", 100_000));
+    verifiers =
+        EvidenceVerifiers.load(Duration.ofSeconds(config().getLong("gitTimeoutSeconds", 10L)));
+    phasePaths = PhasePaths.load(config().getString("phasesFile", ""), verifiers::knows);
     return Future.all(
+        vertx.eventBus().consumer(Bus.MONITOR_OPEN_TASK, this::openTask).completion(),
+        vertx.eventBus().consumer(Bus.MONITOR_ADVANCE_TASK, this::advanceTask).completion(),
         vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
         vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion(),
         vertx
@@ -119,11 +138,32 @@ public final class MonitorVerticle extends VerticleBase {
             });
   }
 
+  /** What a step report is checked against: the plan, its decision, and earlier reports. */
+  private record ReportContext(
+      Optional<Plan> plan,
+      Optional<Decision> decision,
+      Optional<TaskStore.PriorReport> prior,
+      Optional<TaskStore.KeyedReport> keyed) {}
+
+  /**
+   * Checks a step report, answers a repeated one with the recorded answer (without verifying or
+   * recording anything), verifies the evidence of a new one off the event loop, and records it with
+   * the state the evidence earns: the lease the step held is released in the same write.
+   */
   private void reportStep(Message<StepReportSubmission> request) {
     StepReportSubmission submission = request.body();
+    String key = submission.idempotencyKey();
+    String hash = StepReports.contentHash(submission);
     knowledge
         .read(
-            s -> new PlanAndDecision(s.plan(submission.planId()), s.decision(submission.planId())))
+            s ->
+                new ReportContext(
+                    s.plan(submission.planId()),
+                    s.decision(submission.planId()),
+                    s.tasks().priorReport(submission.planId(), submission.stepId()),
+                    key == null
+                        ? Optional.empty()
+                        : s.tasks().reportByKey(submission.agent().id(), key)))
         .compose(
             found -> {
               Optional<Problem> problem =
@@ -132,34 +172,272 @@ public final class MonitorVerticle extends VerticleBase {
                 problem.get().failReply(request);
                 return Future.succeededFuture();
               }
-              StepReport report = StepReports.report(submission, clock.instant());
-              Resource created = StepReports.created(found.plan().get(), report);
-              return knowledge
-                  .write(s -> s.recordStepReport(report, created))
+              Optional<TaskStore.RecordedReport> earlier = earlierAnswer(submission, found, hash);
+              if (earlier.isPresent()) {
+                request.reply(reported(earlier.get()));
+                return Future.succeededFuture();
+              }
+              Plan plan = found.plan().get();
+              return vertx
+                  .executeBlocking(
+                      () -> verifiers.verify(StepReports.evidence(submission), submission.agent()),
+                      false)
+                  .compose(
+                      checks -> {
+                        StepReport report = StepReports.report(submission, clock.instant(), checks);
+                        Resource created = StepReports.created(plan, report);
+                        return knowledge.write(
+                            s -> s.tasks().recordStepReport(report, created, hash));
+                      })
                   .onSuccess(
-                      seq -> {
-                        StepReported reported = new StepReported(report, created, seq);
-                        // Announced before the reply: a plan the agent sends next is analyzed
-                        // knowing what this step created.
-                        vertx.eventBus().publish(Bus.MONITOR_STEP_REPORTS, reported);
+                      recorded -> {
+                        StepReported reported = reported(recorded);
+                        if (!recorded.alreadyDone()) {
+                          // Announced before the reply: a plan the agent sends next is analyzed
+                          // knowing what this step created and released.
+                          vertx.eventBus().publish(Bus.MONITOR_STEP_REPORTS, reported);
+                        }
                         request.reply(reported);
                       })
                   .mapEmpty();
             })
-        .onFailure(
-            failure -> {
-              if (failure instanceof KnowledgeException refused
-                  && refused.kind() == KnowledgeException.Kind.CONFLICT) {
-                request.fail(
-                    BusFailure.CONFLICT.code(), "already_reported: " + refused.getMessage());
-              } else {
-                LOG.error("Could not record a step report", failure);
-                request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
-              }
-            });
+        .onFailure(failure -> failWrite(request, failure, "Could not record a step report"));
   }
 
-  private record PlanAndDecision(Optional<Plan> plan, Optional<Decision> decision) {}
+  /**
+   * The recorded answer to this same report, if it was made before: under the same key, or of a
+   * step already completed or abandoned. A different report there is a conflict.
+   */
+  private static Optional<TaskStore.RecordedReport> earlierAnswer(
+      StepReportSubmission submission, ReportContext found, String hash) {
+    if (found.keyed().isPresent()) {
+      TaskStore.KeyedReport keyed = found.keyed().get();
+      if (keyed.planId().equals(submission.planId())
+          && keyed.stepId().equals(submission.stepId())
+          && keyed.contentHash().equals(hash)) {
+        return Optional.of(TaskStore.answer(keyed.answer()));
+      }
+      throw new KnowledgeException(
+          KnowledgeException.Kind.CONFLICT,
+          "idempotency_conflict: the idempotency key \""
+              + submission.idempotencyKey()
+              + "\" was used for a different report (step "
+              + keyed.stepId()
+              + " of plan "
+              + keyed.planId()
+              + ")");
+    }
+    if (found.prior().isPresent()
+        && (found.prior().get().state() == StepState.COMPLETED
+            || found.prior().get().state() == StepState.ABANDONED)
+        && hash.equals(found.prior().get().contentHash())
+        && submission.idempotencyKey() == null) {
+      return Optional.of(TaskStore.answer(found.prior().get().answer()));
+    }
+    return Optional.empty();
+  }
+
+  private static StepReported reported(TaskStore.RecordedReport recorded) {
+    return new StepReported(
+        recorded.report(),
+        recorded.created(),
+        recorded.released(),
+        recorded.auditSeq(),
+        recorded.alreadyDone());
+  }
+
+  /** A refusal the store made (its message starts with a code) or the store being unavailable. */
+  private static void failWrite(Message<?> request, Throwable failure, String what) {
+    if (failure instanceof KnowledgeException refused
+        && refused.kind() != KnowledgeException.Kind.UNAVAILABLE) {
+      String message = refused.getMessage();
+      int colon = message.indexOf(": ");
+      boolean coded = colon > 0 && message.substring(0, colon).matches("[a-z_]+");
+      BusFailure kind =
+          refused.kind() == KnowledgeException.Kind.CONFLICT
+              ? BusFailure.CONFLICT
+              : BusFailure.NOT_FOUND;
+      request.fail(
+          kind.code(),
+          coded
+              ? message
+              : (kind == BusFailure.CONFLICT ? "already_reported: " : "not_found: ") + message);
+    } else {
+      LOG.error(what, failure);
+      request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
+    }
+  }
+
+  // ---- tasks ----
+
+  private void openTask(Message<TaskOpening> request) {
+    TaskOpening opening = request.body();
+    String classification =
+        opening.classification() == null || opening.classification().isBlank()
+            ? PhasePaths.DEFAULT_CLASSIFICATION
+            : opening.classification();
+    PhasePaths.PhasePath path = phasePaths.path(classification);
+    if (path == null) {
+      Problem.invalid(
+              "unknown_classification",
+              "no classification \""
+                  + classification
+                  + "\"; known: "
+                  + phasePaths.classifications())
+          .failReply(request);
+      return;
+    }
+    List<String> scope = opening.scope() == null ? List.of() : opening.scope();
+    if (scope.isEmpty() || scope.stream().anyMatch(p -> p == null || p.isBlank())) {
+      Problem.invalid(
+              "invalid_request",
+              "a task names the resources it may touch: scope is a non-empty list of patterns")
+          .failReply(request);
+      return;
+    }
+    Instant now = clock.instant();
+    Task task =
+        new Task(
+            UUID.randomUUID().toString(),
+            opening.agent().id(),
+            opening.idempotencyKey(),
+            opening.goal(),
+            scope,
+            classification,
+            path.phases(),
+            path.exits(),
+            path.phases().get(0),
+            now,
+            now);
+    String hash =
+        Secrets.sha256Hex(Json.canonical(List.of(task.goal(), task.scope(), classification)));
+    knowledge
+        .write(s -> s.tasks().open(task, hash, "agent:" + task.agentId()))
+        .onSuccess(
+            opened -> {
+              TaskOpened answer = new TaskOpened(opened.task(), opened.auditSeq(), opened.replay());
+              if (!opened.replay()) {
+                vertx.eventBus().publish(Bus.MONITOR_TASKS, answer);
+              }
+              request.reply(answer);
+            })
+        .onFailure(failure -> failWrite(request, failure, "Could not open a task"));
+  }
+
+  private record TaskAndGraph(Optional<Task> task, Optional<TaskGraph> graph) {}
+
+  /**
+   * A phase gate: the task moves to its next phase only when the exit condition of the phase it
+   * leaves is met and every envelope offered passes its verifier; otherwise the answer names what
+   * is missing, and nothing is recorded.
+   */
+  private void advanceTask(Message<TaskAdvance> request) {
+    TaskAdvance advance = request.body();
+    List<Evidence> offered = advance.evidence() == null ? List.of() : advance.evidence();
+    knowledge
+        .read(
+            s ->
+                new TaskAndGraph(
+                    s.tasks().task(advance.taskId()), s.tasks().graph(advance.taskId())))
+        .compose(
+            found -> {
+              Optional<Problem> problem = transitionProblem(advance, found.task());
+              if (problem.isPresent()) {
+                problem.get().failReply(request);
+                return Future.succeededFuture();
+              }
+              Task task = found.task().get();
+              if (task.phase().equals(advance.to())) {
+                request.reply(
+                    new TaskAdvanced(task, false, task.phase(), List.of(), List.of(), 0, true));
+                return Future.succeededFuture();
+              }
+              return vertx
+                  .executeBlocking(() -> verifiers.verify(offered, advance.agent()), false)
+                  .compose(
+                      checks -> {
+                        List<String> missing =
+                            Gates.missing(
+                                task.exits().get(task.phase()),
+                                found.graph().get(),
+                                offered,
+                                checks);
+                        if (!missing.isEmpty()) {
+                          request.reply(
+                              new TaskAdvanced(
+                                  task, true, task.phase(), missing, checks, 0, false));
+                          return Future.succeededFuture();
+                        }
+                        return knowledge
+                            .write(
+                                s ->
+                                    s.tasks()
+                                        .advance(
+                                            task.id(),
+                                            task.phase(),
+                                            advance.to(),
+                                            offered,
+                                            checks,
+                                            "agent:" + advance.agent().id(),
+                                            clock.instant()))
+                            .onSuccess(
+                                moved -> {
+                                  TaskAdvanced answer =
+                                      new TaskAdvanced(
+                                          moved.task(),
+                                          false,
+                                          task.phase(),
+                                          List.of(),
+                                          checks,
+                                          moved.auditSeq(),
+                                          moved.replay());
+                                  if (!moved.replay()) {
+                                    vertx.eventBus().publish(Bus.MONITOR_TASKS, answer);
+                                  }
+                                  request.reply(answer);
+                                })
+                            .mapEmpty();
+                      });
+            })
+        .onFailure(failure -> failWrite(request, failure, "Could not advance a task"));
+  }
+
+  private static Optional<Problem> transitionProblem(TaskAdvance advance, Optional<Task> found) {
+    if (found.isEmpty()) {
+      return Optional.of(
+          new Problem(BusFailure.NOT_FOUND, "unknown_task", "no task " + advance.taskId()));
+    }
+    Task task = found.get();
+    if (!task.agentId().equals(advance.agent().id())) {
+      return Optional.of(
+          new Problem(BusFailure.FORBIDDEN, "forbidden", "an agent advances its own tasks only"));
+    }
+    if (task.phase().equals(advance.to())) {
+      return Optional.empty();
+    }
+    if (task.isDone()) {
+      return Optional.of(
+          new Problem(
+              BusFailure.CONFLICT, "task_done", "task " + task.id() + " is " + task.phase()));
+    }
+    if (!task.nextPhase().equals(advance.to())) {
+      return Optional.of(
+          new Problem(
+              BusFailure.CONFLICT,
+              "invalid_transition",
+              "task "
+                  + task.id()
+                  + " is in "
+                  + task.phase()
+                  + "; the next phase on its path "
+                  + task.phases()
+                  + " is "
+                  + task.nextPhase()
+                  + ", not "
+                  + advance.to()));
+    }
+    return Optional.empty();
+  }
 
   private void setActionEffect(Message<ActionEffectOverride> request) {
     ActionEffectOverride override = request.body();
@@ -195,6 +473,62 @@ public final class MonitorVerticle extends VerticleBase {
       problem.get().failReply(request);
       return;
     }
+    if (submission.taskId() == null) {
+      review(request, submission, null);
+      return;
+    }
+    knowledge
+        .read(s -> s.tasks().task(submission.taskId()))
+        .onSuccess(
+            task -> {
+              Optional<Problem> taskProblem = taskProblem(submission, task);
+              if (taskProblem.isPresent()) {
+                taskProblem.get().failReply(request);
+              } else {
+                review(request, submission, task.get());
+              }
+            })
+        .onFailure(
+            failure ->
+                request.fail(
+                    BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage()));
+  }
+
+  private static Optional<Problem> taskProblem(PlanSubmission submission, Optional<Task> task) {
+    if (task.isEmpty()) {
+      return Optional.of(
+          new Problem(BusFailure.NOT_FOUND, "unknown_task", "no task " + submission.taskId()));
+    }
+    if (!task.get().agentId().equals(submission.agent().id())) {
+      return Optional.of(
+          new Problem(
+              BusFailure.FORBIDDEN, "forbidden", "an agent sends plans within its own tasks only"));
+    }
+    return Optional.empty();
+  }
+
+  /** A new plan in a finished task is refused; a retry of an earlier one still gets its answer. */
+  private static Optional<Problem> closedTask(Task task) {
+    return task != null && task.isDone()
+        ? Optional.of(
+            new Problem(
+                BusFailure.CONFLICT,
+                "task_done",
+                "task " + task.id() + " is done; open a new task for new work"))
+        : Optional.empty();
+  }
+
+  /** A claim on a key whose plan was refused: those waiting on it get the same refusal. */
+  private static final class RefusedClaim extends RuntimeException {
+    private final transient Problem problem;
+
+    RefusedClaim(Problem problem) {
+      super(problem.message(), null, false, false);
+      this.problem = problem;
+    }
+  }
+
+  private void review(Message<PlanSubmission> request, PlanSubmission submission, Task task) {
     Plan plan =
         new Plan(
             submission.planId(),
@@ -205,20 +539,28 @@ public final class MonitorVerticle extends VerticleBase {
             submission.steps(),
             clock.instant());
     if (plan.idempotencyKey() == null) {
-      accept(request, plan, submission, null);
+      Optional<Problem> closed = closedTask(task);
+      if (closed.isPresent()) {
+        closed.get().failReply(request);
+      } else {
+        accept(request, plan, submission, null, task);
+      }
       return;
     }
     String agentId = plan.agentId();
     String key = plan.idempotencyKey();
-    String hash =
-        Secrets.sha256Hex(
-            Json.canonical(List.of(String.valueOf(plan.taskId()), plan.goal(), plan.steps())));
+    String hash = plan.contentHash();
     Future<IdempotencyKeys.Claim> earlier = keys.claimed(agentId, key);
     if (earlier != null) {
       earlier.onSuccess(claim -> answerRetry(request, key, claim, hash));
       earlier.onFailure(
-          failure ->
-              request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage()));
+          failure -> {
+            if (failure instanceof RefusedClaim refused) {
+              refused.problem.failReply(request);
+            } else {
+              request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
+            }
+          });
       return;
     }
     Promise<IdempotencyKeys.Claim> claim = Promise.promise();
@@ -232,9 +574,13 @@ public final class MonitorVerticle extends VerticleBase {
                     new IdempotencyKeys.Claim(stored.get().planId(), stored.get().contentHash());
                 claim.complete(held);
                 answerRetry(request, key, held, hash);
+              } else if (closedTask(task).isPresent()) {
+                keys.release(agentId, key);
+                claim.fail(new RefusedClaim(closedTask(task).get()));
+                closedTask(task).get().failReply(request);
               } else {
                 claim.complete(new IdempotencyKeys.Claim(plan.id(), hash));
-                accept(request, plan, submission, hash);
+                accept(request, plan, submission, hash, task);
               }
             })
         .onFailure(
@@ -246,11 +592,15 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void accept(
-      Message<PlanSubmission> request, Plan plan, PlanSubmission submission, String hash) {
+      Message<PlanSubmission> request,
+      Plan plan,
+      PlanSubmission submission,
+      String hash,
+      Task task) {
     knowledge
         .write(s -> s.recordPlan(plan, hash))
         .onFailure(failure -> LOG.error("Could not record plan {}", plan.id(), failure));
-    vertx.eventBus().publish(Bus.MONITOR_PLANS, new PlanReceived(plan, submission.agent()));
+    vertx.eventBus().publish(Bus.MONITOR_PLANS, new PlanReceived(plan, submission.agent(), task));
     request.reply(new PlanAccepted(plan.id(), false));
   }
 

@@ -1,17 +1,24 @@
 package dev.governor.monitor;
 
+import dev.governor.knowledge.Json;
+import dev.governor.knowledge.Secrets;
 import dev.governor.knowledge.bus.BusFailure;
 import dev.governor.knowledge.bus.Messages.StepReportSubmission;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.model.Decision;
+import dev.governor.knowledge.model.Evidence;
+import dev.governor.knowledge.model.EvidenceCheck;
 import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.StepReport;
+import dev.governor.knowledge.model.StepState;
 import dev.governor.knowledge.model.StepVerdict;
 import dev.governor.knowledge.model.Verdict;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -48,7 +55,9 @@ final class StepReports {
                 d -> d.steps().stream().filter(s -> s.id().equals(submission.stepId())).findFirst())
             .map(StepVerdict::verdict)
             .orElse(null);
-    if (verdict != Verdict.APPROVED) {
+    boolean abandoningEscalated =
+        verdict == Verdict.ESCALATED && "abandoned".equalsIgnoreCase(submission.status());
+    if (verdict != Verdict.APPROVED && !abandoningEscalated) {
       return Optional.of(
           new Problem(
               BusFailure.CONFLICT,
@@ -66,9 +75,13 @@ final class StepReports {
     return plan.steps().stream().filter(s -> s.id().equals(stepId)).findFirst();
   }
 
-  /** The resource a succeeded create step brought into being, or null. */
+  /**
+   * The resource a succeeded create step brought into being, or null. Evidence that failed means it
+   * did not succeed; a report with no evidence at all is taken at its word here.
+   */
   static Resource created(Plan plan, StepReport report) {
-    if (report.status() != StepReport.StepStatus.SUCCEEDED) {
+    if (report.status() != StepReport.StepStatus.SUCCEEDED
+        || !report.checks().stream().allMatch(EvidenceCheck::ok)) {
       return null;
     }
     Step step = step(plan, report.stepId()).orElseThrow();
@@ -86,13 +99,54 @@ final class StepReports {
         report.reportedAt());
   }
 
-  static StepReport report(StepReportSubmission submission, Instant at) {
+  static StepReport.StepStatus status(StepReportSubmission submission) {
+    return StepReport.StepStatus.valueOf(submission.status().toUpperCase(Locale.ROOT));
+  }
+
+  static List<Evidence> evidence(StepReportSubmission submission) {
+    return submission.evidence() == null ? List.of() : submission.evidence();
+  }
+
+  /** What the report is, whatever its envelope says: the same report hashes the same. */
+  static String contentHash(StepReportSubmission submission) {
+    return Secrets.sha256Hex(
+        Json.canonical(
+            List.of(
+                submission.planId(),
+                submission.stepId(),
+                submission.status().toLowerCase(Locale.ROOT),
+                submission.result() == null ? Map.of() : submission.result(),
+                evidence(submission))));
+  }
+
+  /**
+   * A succeeded step is complete only with evidence, all of which passed its verifiers (and none of
+   * whose reporters said stop); otherwise it is incomplete, whatever the agent claims.
+   */
+  static StepState state(StepReport.StepStatus status, List<EvidenceCheck> checks) {
+    return switch (status) {
+      case FAILED -> StepState.FAILED;
+      case ABANDONED -> StepState.ABANDONED;
+      case SUCCEEDED ->
+          !checks.isEmpty() && checks.stream().allMatch(EvidenceCheck::ok)
+              ? StepState.COMPLETED
+              : StepState.INCOMPLETE;
+    };
+  }
+
+  static StepReport report(
+      StepReportSubmission submission, Instant at, List<EvidenceCheck> checks) {
+    StepReport.StepStatus status = status(submission);
     return new StepReport(
         submission.planId(),
         submission.stepId(),
         submission.agent().id(),
-        StepReport.StepStatus.valueOf(submission.status().toUpperCase(Locale.ROOT)),
+        status,
         submission.result(),
-        at);
+        at,
+        submission.idempotencyKey(),
+        evidence(submission),
+        checks,
+        state(status, checks));
   }
 }

@@ -9,7 +9,9 @@ import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Escalation;
 import dev.governor.knowledge.model.EscalationStatus;
+import dev.governor.knowledge.model.LeaseRequest;
 import dev.governor.knowledge.model.Severity;
+import dev.governor.knowledge.model.StepVerdict;
 import dev.governor.knowledge.model.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,14 +19,17 @@ import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Plan: turns a plan's findings into its decision with {@link DecisionPolicy}, and opens an
  * escalation when the decision needs a person, with a deadline that depends on the severity of the
- * finding that asked for one.
+ * finding that asked for one. Its adaptation actions travel with the decision: a lease for each
+ * approved step that writes a resource.
  */
 public final class PlanVerticle extends VerticleBase {
 
@@ -77,6 +82,30 @@ public final class PlanVerticle extends VerticleBase {
         .eventBus()
         .publish(
             Bus.PLAN_DECISIONS,
-            new DecisionProposed(analyzed.plan(), analyzed.agent(), decision, escalation));
+            new DecisionProposed(
+                analyzed.plan(),
+                analyzed.agent(),
+                decision,
+                escalation,
+                leases(analyzed, decision)));
+  }
+
+  /**
+   * The leases to take: one for each approved step that writes (or destroys) its target, and for
+   * each escalated one, to take if a person approves it. Reads take none and are never held off.
+   */
+  static List<LeaseRequest> leases(PlanAnalyzed analyzed, Decision decision) {
+    List<LeaseRequest> leases = new ArrayList<>();
+    for (StepVerdict verdict : decision.steps()) {
+      String effect = analyzed.effects().get(verdict.id());
+      if (verdict.verdict() != Verdict.DENIED
+          && ("write".equals(effect) || "destructive".equals(effect))) {
+        analyzed.plan().steps().stream()
+            .filter(step -> step.id().equals(verdict.id()) && !step.target().isBlank())
+            .findFirst()
+            .ifPresent(step -> leases.add(new LeaseRequest(step.id(), step.target())));
+      }
+    }
+    return leases;
   }
 }

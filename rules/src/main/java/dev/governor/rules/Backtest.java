@@ -3,6 +3,7 @@ package dev.governor.rules;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.Task;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeStore.ReviewRecord;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -32,10 +34,28 @@ public final class Backtest {
       List<ReviewRecord> history,
       ActionCatalogue catalogue,
       Map<String, String> creators) {
+    return run(candidate, history, catalogue, creators, taskId -> null);
+  }
+
+  /**
+   * Replays with each plan's task (found by id) among the facts. Leases held when a plan was
+   * reviewed are not recorded with it, so a replay sees none.
+   */
+  public static Result run(
+      CompiledRuleSet candidate,
+      List<ReviewRecord> history,
+      ActionCatalogue catalogue,
+      Map<String, String> creators,
+      Function<String, Task> tasks) {
     List<Change> changed = new ArrayList<>();
     for (ReviewRecord review : history) {
+      Task task = review.plan().taskId() == null ? null : tasks.apply(review.plan().taskId());
       List<Finding> findings =
-          candidate.evaluate(review.agent(), review.plan(), catalogue, creators);
+          candidate.evaluate(
+              review.agent(),
+              review.plan(),
+              catalogue,
+              new ReviewContext(creators, task, List.of(), "escalate"));
       Decision replayed =
           DecisionPolicy.decide(
               review.plan(),

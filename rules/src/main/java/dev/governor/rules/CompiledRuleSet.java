@@ -76,11 +76,17 @@ public final class CompiledRuleSet implements AutoCloseable {
    */
   public List<Finding> evaluate(
       Agent agent, Plan plan, ActionCatalogue catalogue, Map<String, String> creators) {
+    return evaluate(agent, plan, catalogue, ReviewContext.of(creators));
+  }
+
+  /** Every finding for this plan, with its task and the leases held now in the facts. */
+  public List<Finding> evaluate(
+      Agent agent, Plan plan, ActionCatalogue catalogue, ReviewContext context) {
     List<Finding> findings = new ArrayList<>();
     List<Finding> outer = COLLECTING.get();
     COLLECTING.set(findings);
     try {
-      session.execute(Facts.of(agent, plan, catalogue, creators));
+      session.execute(Facts.of(agent, plan, catalogue, context));
     } finally {
       COLLECTING.set(outer);
     }

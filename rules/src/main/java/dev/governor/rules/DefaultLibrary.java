@@ -16,7 +16,13 @@ public final class DefaultLibrary {
 
   private static final String FOLDER = "/dev/governor/rules/library/";
   private static final String[] FILES = {
-    "destruction.drl", "grants.drl", "provenance.drl", "budgets.drl", "reads.drl"
+    "destruction.drl",
+    "grants.drl",
+    "provenance.drl",
+    "budgets.drl",
+    "reads.drl",
+    "tasks.drl",
+    "leases.drl"
   };
 
   private DefaultLibrary() {}

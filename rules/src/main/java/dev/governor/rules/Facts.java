@@ -1,11 +1,16 @@
 package dev.governor.rules;
 
 import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.Lease;
 import dev.governor.knowledge.model.Plan;
+import dev.governor.knowledge.model.ResourcePatterns;
 import dev.governor.knowledge.model.Step;
+import dev.governor.knowledge.model.Task;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns a plan and its agent into the immutable facts rules match. */
 public final class Facts {
@@ -17,7 +22,38 @@ public final class Facts {
 
   public static List<Object> of(
       Agent agent, Plan plan, ActionCatalogue catalogue, Map<String, String> creators) {
-    List<Object> facts = new ArrayList<>(plan.steps().size() + 2);
+    return of(agent, plan, catalogue, ReviewContext.of(creators));
+  }
+
+  /**
+   * The facts of a review: the agent, the plan, its steps, the plan's task if any, and the leases
+   * held now on the resources its steps target.
+   */
+  public static List<Object> of(
+      Agent agent, Plan plan, ActionCatalogue catalogue, ReviewContext context) {
+    Map<String, String> creators = context.creators();
+    Task task = context.task();
+    List<Object> facts = new ArrayList<>(plan.steps().size() + 3);
+    if (task != null) {
+      facts.add(
+          new dev.governor.rules.model.Task(
+              task.id(), task.classification(), task.phase(), task.scope()));
+    }
+    Set<String> targets = new HashSet<>();
+    plan.steps().forEach(step -> targets.add(step.target()));
+    for (Lease lease : context.leases()) {
+      if (targets.contains(lease.resource())) {
+        facts.add(
+            new dev.governor.rules.model.Lease(
+                lease.resource(),
+                lease.agentId(),
+                lease.planId(),
+                lease.stepId(),
+                lease.fencingToken(),
+                lease.expiresAt().toString(),
+                context.leaseConflict()));
+      }
+    }
     facts.add(
         new dev.governor.rules.model.Agent(
             agent.id(),
@@ -50,7 +86,8 @@ public final class Facts {
               step.provenance(),
               step.dependsOn(),
               Grants.covering(agent.grants(), step.action(), step.target()),
-              creators.getOrDefault(step.target(), HUMAN)));
+              creators.getOrDefault(step.target(), HUMAN),
+              task == null ? null : ResourcePatterns.covering(task.scope(), step.target())));
     }
     return facts;
   }

@@ -28,6 +28,12 @@ public final class RuleEngine implements AutoCloseable {
     return new Evaluation(rules.evaluate(agent, plan, catalogue, creators), rules.version());
   }
 
+  public Evaluation evaluate(
+      Agent agent, Plan plan, ActionCatalogue catalogue, ReviewContext context) {
+    CompiledRuleSet rules = active.get();
+    return new Evaluation(rules.evaluate(agent, plan, catalogue, context), rules.version());
+  }
+
   public int activeVersion() {
     return active.get().version();
   }

@@ -5,13 +5,16 @@ import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Environment;
 import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.Lease;
 import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.RuleTestCase;
 import dev.governor.knowledge.model.RuleTestResult;
+import dev.governor.knowledge.model.Task;
 import dev.governor.knowledge.model.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a rule set's test cases. Each case is evaluated {@link #EVALUATIONS} times: Drools compiles
@@ -39,6 +42,7 @@ public final class RuleTests {
   private static RuleTestResult run(CompiledRuleSet rules, RuleTestCase testCase) {
     Agent agent;
     Plan plan;
+    ReviewContext context;
     try {
       agent =
           new Agent(
@@ -56,19 +60,20 @@ public final class RuleTests {
               "test-plan",
               agent.id(),
               null,
-              null,
+              testCase.task() == null ? null : "test-task",
               testCase.plan().goal(),
               testCase.plan().steps(),
               Instant.EPOCH);
+      context = context(testCase);
     } catch (RuntimeException invalid) {
       return failed(
           testCase, null, List.of(), "the test case is not valid: " + invalid.getMessage());
     }
     List<Finding> first;
     try {
-      first = rules.evaluate(agent, plan);
+      first = rules.evaluate(agent, plan, ActionCatalogue.DEFAULTS, context);
       for (int i = 1; i < EVALUATIONS; i++) {
-        if (!rules.evaluate(agent, plan).equals(first)) {
+        if (!rules.evaluate(agent, plan, ActionCatalogue.DEFAULTS, context).equals(first)) {
           return failed(
               testCase,
               null,
@@ -103,6 +108,43 @@ public final class RuleTests {
         fired,
         missing,
         message);
+  }
+
+  private static ReviewContext context(RuleTestCase testCase) {
+    Task task = null;
+    if (testCase.task() != null) {
+      String phase = testCase.task().phase();
+      task =
+          new Task(
+              "test-task",
+              "test-agent",
+              null,
+              testCase.plan().goal(),
+              testCase.task().scope(),
+              testCase.task().classification(),
+              List.of(phase),
+              Map.of(),
+              phase,
+              Instant.EPOCH,
+              Instant.EPOCH);
+    }
+    List<Lease> leases = new ArrayList<>();
+    String onConflict = "escalate";
+    long token = 1;
+    for (RuleTestCase.TestLease lease : testCase.leases()) {
+      leases.add(
+          new Lease(
+              token++,
+              lease.resource(),
+              lease.holder(),
+              "other-plan",
+              "s1",
+              Instant.EPOCH,
+              Instant.EPOCH.plusSeconds(3600),
+              null));
+      onConflict = lease.onConflict();
+    }
+    return new ReviewContext(Map.of(), task, leases, onConflict);
   }
 
   private static RuleTestResult failed(

@@ -44,6 +44,21 @@ public final class Bus {
   /** Published {@link Messages.StepReported}: a step was reported, maybe creating a resource. */
   public static final String MONITOR_STEP_REPORTS = "governor.monitor.step.reports";
 
+  /**
+   * Request {@link Messages.TaskOpening}; reply {@link Messages.TaskOpened} once recorded (or the
+   * task opened earlier under the same idempotency key).
+   */
+  public static final String MONITOR_OPEN_TASK = "governor.monitor.task.open";
+
+  /**
+   * Request {@link Messages.TaskAdvance}; reply {@link Messages.TaskAdvanced}: the task in its new
+   * phase, or the gate's refusal with what is missing. Evidence is verified before the reply.
+   */
+  public static final String MONITOR_ADVANCE_TASK = "governor.monitor.task.advance";
+
+  /** Published {@link Messages.TaskOpened} and {@link Messages.TaskAdvanced}: a task changed. */
+  public static final String MONITOR_TASKS = "governor.monitor.tasks";
+
   /** Published {@link Messages.PlanReceived}: a valid plan, with its agent, to analyze. */
   public static final String MONITOR_PLANS = "governor.monitor.plans";
 
@@ -70,6 +85,12 @@ public final class Bus {
    * agent; also after an escalation is settled.
    */
   public static final String EXECUTE_DECISIONS = "governor.execute.decisions";
+
+  /**
+   * Published {@link Messages.LeasesGranted}: leases an approved plan took, published before the
+   * decision that carries them out is announced. Releases come with {@link Messages.StepReported}.
+   */
+  public static final String EXECUTE_LEASES = "governor.execute.leases";
 
   /**
    * Published {@link Messages.ReviewFailed}: a plan's review could not be completed or recorded;

@@ -5,11 +5,16 @@ import dev.governor.knowledge.model.Budgets;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Escalation;
+import dev.governor.knowledge.model.Evidence;
+import dev.governor.knowledge.model.EvidenceCheck;
 import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.Lease;
+import dev.governor.knowledge.model.LeaseRequest;
 import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.StepReport;
+import dev.governor.knowledge.model.Task;
 import dev.governor.knowledge.model.Verdict;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +39,51 @@ public final class Messages {
       Map<String, String> tools,
       String actor) {}
 
-  /** An authenticated agent reports how one of its approved steps went. */
+  /**
+   * An authenticated agent reports how one of its approved steps went, with evidence envelopes and
+   * an optional idempotency key.
+   */
   public record StepReportSubmission(
-      String planId, String stepId, Agent agent, String status, Map<String, Object> result) {}
+      String planId,
+      String stepId,
+      Agent agent,
+      String status,
+      Map<String, Object> result,
+      String idempotencyKey,
+      List<Evidence> evidence) {}
 
-  /** A recorded step report, and the resource it created, if any. */
-  public record StepReported(StepReport report, Resource created, long auditSeq) {}
+  /**
+   * A recorded step report (its state says whether the step is complete), the resource it created
+   * and the lease it released, if any; {@code alreadyDone} when this answer was recorded before.
+   */
+  public record StepReported(
+      StepReport report, Resource created, Lease released, long auditSeq, boolean alreadyDone) {}
+
+  /** An authenticated agent opens a task. */
+  public record TaskOpening(
+      Agent agent, String idempotencyKey, String goal, List<String> scope, String classification) {}
+
+  /** An opened task; {@code replay} when it was opened before under the same key. */
+  public record TaskOpened(Task task, long auditSeq, boolean replay) {}
+
+  /** An authenticated agent asks to move its task to the next phase, with evidence. */
+  public record TaskAdvance(String taskId, Agent agent, String to, List<Evidence> evidence) {}
+
+  /**
+   * The answer of a phase gate: the task (moved, unless {@code refused}), what is missing when
+   * refused, and what the verifiers found in the evidence given.
+   */
+  public record TaskAdvanced(
+      Task task,
+      boolean refused,
+      String from,
+      List<String> missing,
+      List<EvidenceCheck> checks,
+      long auditSeq,
+      boolean replay) {}
+
+  /** Leases an approved plan took. */
+  public record LeasesGranted(List<Lease> leases) {}
 
   /** An operator overrides the effect class of one action, for every agent. */
   public record ActionEffectOverride(String action, String effect, String actor) {}
@@ -74,15 +118,30 @@ public final class Messages {
    */
   public record PlanAccepted(String planId, boolean retry) {}
 
-  /** A valid plan, with a snapshot of its agent, ready for analysis. */
-  public record PlanReceived(Plan plan, Agent agent) {}
+  /** A valid plan, with a snapshot of its agent and of its task if any, ready for analysis. */
+  public record PlanReceived(Plan plan, Agent agent, Task task) {}
 
-  /** A plan with the findings the rules produced and the rule-set version that ran. */
-  public record PlanAnalyzed(Plan plan, Agent agent, List<Finding> findings, int ruleSetVersion) {}
+  /**
+   * A plan with the findings the rules produced, the rule-set version that ran, and the effect
+   * class of each step (by step id).
+   */
+  public record PlanAnalyzed(
+      Plan plan,
+      Agent agent,
+      List<Finding> findings,
+      int ruleSetVersion,
+      Map<String, String> effects) {}
 
-  /** The decision the Plan stage made, and the escalation it opens if any. */
+  /**
+   * The decision the Plan stage made, the escalation it opens if any, and the leases its approved
+   * writing steps should take.
+   */
   public record DecisionProposed(
-      Plan plan, Agent agent, Decision decision, Escalation escalation) {}
+      Plan plan,
+      Agent agent,
+      Decision decision,
+      Escalation escalation,
+      List<LeaseRequest> leases) {}
 
   /** A decision that is durable in the knowledge store. */
   public record DecisionRecorded(Decision decision) {}
@@ -113,6 +172,11 @@ public final class Messages {
           ActionEffectOverride.class,
           StepReportSubmission.class,
           StepReported.class,
+          TaskOpening.class,
+          TaskOpened.class,
+          TaskAdvance.class,
+          TaskAdvanced.class,
+          LeasesGranted.class,
           ActionEffectSet.class,
           AgentRegistered.class,
           AgentJoined.class,

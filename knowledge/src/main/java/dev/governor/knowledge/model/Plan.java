@@ -21,4 +21,13 @@ public record Plan(
     steps = List.copyOf(steps);
     Objects.requireNonNull(receivedAt, "receivedAt");
   }
+
+  /**
+   * The hash of what a review judges: task, goal and steps. An approval is bound to it, and an
+   * idempotency key to the plan it first named.
+   */
+  public String contentHash() {
+    return dev.governor.knowledge.Secrets.sha256Hex(
+        dev.governor.knowledge.Json.canonical(List.of(String.valueOf(taskId), goal, steps)));
+  }
 }

@@ -20,7 +20,6 @@ import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.RuleTestCase;
 import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.model.Severity;
-import dev.governor.knowledge.model.StepReport;
 import dev.governor.knowledge.model.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,30 +213,33 @@ public final class KnowledgeStore implements AutoCloseable {
    * its audit position.
    */
   public CompletableFuture<Decision> recordDecision(Decision decision, Escalation escalation) {
-    return writer.submit(
-        tx -> {
-          String body = Json.write(decision);
-          AuditEntry entry =
-              tx.audit(
-                  decision.decidedAt(),
-                  "decision.made",
-                  decision.decidedBy(),
-                  "plan:" + decision.planId(),
-                  body);
-          Decision recorded = decision.withAuditSeq(entry.seq());
-          // The stored body is the audited one; its position is the audit_seq column.
-          insertDecision(tx.connection(), recorded, body);
-          if (escalation != null) {
-            insertEscalation(tx.connection(), escalation);
-            tx.audit(
-                escalation.createdAt(),
-                "escalation.opened",
-                decision.decidedBy(),
-                "escalation:" + escalation.id(),
-                Json.write(escalation));
-          }
-          return recorded;
-        });
+    return writer.submit(tx -> writeDecision(tx, decision, escalation));
+  }
+
+  /** The decision's rows and audit entries, inside a write of this package. */
+  Decision writeDecision(GroupCommitWriter.Tx tx, Decision decision, Escalation escalation)
+      throws SQLException {
+    String body = Json.write(decision);
+    AuditEntry entry =
+        tx.audit(
+            decision.decidedAt(),
+            "decision.made",
+            decision.decidedBy(),
+            "plan:" + decision.planId(),
+            body);
+    Decision recorded = decision.withAuditSeq(entry.seq());
+    // The stored body is the audited one; its position is the audit_seq column.
+    insertDecision(tx.connection(), recorded, body);
+    if (escalation != null) {
+      insertEscalation(tx.connection(), escalation);
+      tx.audit(
+          escalation.createdAt(),
+          "escalation.opened",
+          decision.decidedBy(),
+          "escalation:" + escalation.id(),
+          Json.write(escalation));
+    }
+    return recorded;
   }
 
   /** Settles a pending escalation by an operator's answer. */
@@ -246,23 +248,32 @@ public final class KnowledgeStore implements AutoCloseable {
     if (outcome == Verdict.ESCALATED) {
       throw new IllegalArgumentException("an escalation resolves to APPROVED or DENIED");
     }
+    return writer.submit(tx -> resolveEscalation(tx, escalationId, outcome, operator, reason, at));
+  }
+
+  /** Settles a pending escalation inside a write of this package. */
+  Resolution resolveEscalation(
+      GroupCommitWriter.Tx tx,
+      String escalationId,
+      Verdict outcome,
+      String operator,
+      String reason,
+      Instant at)
+      throws SQLException {
     EscalationStatus status =
         outcome == Verdict.APPROVED ? EscalationStatus.APPROVED : EscalationStatus.DENIED;
-    return writer.submit(
-        tx -> {
-          Escalation escalation =
-              findEscalation(tx.connection(), escalationId)
-                  .orElseThrow(
-                      () ->
-                          new KnowledgeException(
-                              KnowledgeException.Kind.NOT_FOUND, "no escalation " + escalationId));
-          if (!escalation.status().isOpen()) {
-            throw new KnowledgeException(
-                KnowledgeException.Kind.CONFLICT,
-                "escalation " + escalationId + " is already " + escalation.status());
-          }
-          return settle(tx, escalation, status, "operator:" + operator, reason, at);
-        });
+    Escalation escalation =
+        findEscalation(tx.connection(), escalationId)
+            .orElseThrow(
+                () ->
+                    new KnowledgeException(
+                        KnowledgeException.Kind.NOT_FOUND, "no escalation " + escalationId));
+    if (!escalation.status().isOpen()) {
+      throw new KnowledgeException(
+          KnowledgeException.Kind.CONFLICT,
+          "escalation " + escalationId + " is already " + escalation.status());
+    }
+    return settle(tx, escalation, status, "operator:" + operator, reason, at);
   }
 
   /** Denies every pending escalation whose deadline has passed (fail closed). */
@@ -428,78 +439,6 @@ public final class KnowledgeStore implements AutoCloseable {
                   "action:" + action,
                   Json.write(Map.of("action", action, "effect", effect)))
               .seq();
-        });
-  }
-
-  /**
-   * Records a step report and, when it created a resource, who created it. A step is reported once:
-   * a second report of the same step is a conflict.
-   */
-  public CompletableFuture<Long> recordStepReport(StepReport report, Resource created) {
-    return writer.submit(
-        tx -> {
-          try (PreparedStatement select =
-              tx.connection()
-                  .prepareStatement(
-                      "SELECT 1 FROM step_reports WHERE plan_id = ? AND step_id = ?")) {
-            select.setString(1, report.planId());
-            select.setString(2, report.stepId());
-            try (ResultSet rows = select.executeQuery()) {
-              if (rows.next()) {
-                throw new KnowledgeException(
-                    KnowledgeException.Kind.CONFLICT,
-                    "step "
-                        + report.stepId()
-                        + " of plan "
-                        + report.planId()
-                        + " is already reported");
-              }
-            }
-          }
-          String body = Json.write(report);
-          try (PreparedStatement insert =
-              tx.connection()
-                  .prepareStatement(
-                      "INSERT INTO step_reports (plan_id, step_id, agent_id, status, body, reported_at)"
-                          + " VALUES (?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, report.planId());
-            insert.setString(2, report.stepId());
-            insert.setString(3, report.agentId());
-            insert.setString(4, report.status().name());
-            insert.setString(5, body);
-            insert.setLong(6, report.reportedAt().toEpochMilli());
-            insert.executeUpdate();
-          }
-          long seq =
-              tx.audit(
-                      report.reportedAt(),
-                      "step.reported",
-                      "agent:" + report.agentId(),
-                      "plan:" + report.planId() + "/step:" + report.stepId(),
-                      body)
-                  .seq();
-          if (created != null && findResource(tx.connection(), created.target()).isEmpty()) {
-            try (PreparedStatement insert =
-                tx.connection()
-                    .prepareStatement(
-                        "INSERT INTO resources (target, kind, created_by, plan_id, step_id, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
-              insert.setString(1, created.target());
-              insert.setString(2, created.kind());
-              insert.setString(3, created.createdBy());
-              insert.setString(4, created.planId());
-              insert.setString(5, created.stepId());
-              insert.setLong(6, created.createdAt().toEpochMilli());
-              insert.executeUpdate();
-            }
-            tx.audit(
-                created.createdAt(),
-                "resource.created",
-                "agent:" + created.createdBy(),
-                "resource:" + created.target(),
-                Json.write(created));
-          }
-          return seq;
         });
   }
 
@@ -885,6 +824,19 @@ public final class KnowledgeStore implements AutoCloseable {
 
   // ---- for the other stores of this package, which share the writer and the readers ----
 
+  private final TaskStore tasks = new TaskStore(this);
+  private final LeaseStore leases = new LeaseStore(this);
+
+  /** Tasks, their phase gates, step reports with evidence, and execution graphs. */
+  public TaskStore tasks() {
+    return tasks;
+  }
+
+  /** Leases on resources, with fencing tokens. */
+  public LeaseStore leases() {
+    return leases;
+  }
+
   /** Queues a write on the one writer; see {@link GroupCommitWriter}. */
   <T> CompletableFuture<T> submit(GroupCommitWriter.Work<T> work) {
     return writer.submit(work);
@@ -1015,8 +967,7 @@ public final class KnowledgeStore implements AutoCloseable {
     }
   }
 
-  private static Optional<Resource> findResource(Connection connection, String target)
-      throws SQLException {
+  static Optional<Resource> findResource(Connection connection, String target) throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement("SELECT * FROM resources WHERE target = ?")) {
       select.setString(1, target);

@@ -25,6 +25,7 @@ public final class Step {
   private final List<String> dependsOn;
   private final String coveringGrant;
   private final String createdBy;
+  private final String scopePattern;
 
   public Step(
       String planId,
@@ -41,7 +42,8 @@ public final class Step {
       List<String> provenance,
       List<String> dependsOn,
       String coveringGrant,
-      String createdBy) {
+      String createdBy,
+      String scopePattern) {
     this.planId = planId;
     this.id = id;
     this.index = index;
@@ -57,6 +59,15 @@ public final class Step {
     this.dependsOn = List.copyOf(dependsOn);
     this.coveringGrant = coveringGrant;
     this.createdBy = createdBy;
+    this.scopePattern = scopePattern;
+  }
+
+  /**
+   * The pattern of the task's scope that covers the target, or null: when there is a {@code Task}
+   * fact, a null here means the step reaches outside the task's scope.
+   */
+  public String getScopePattern() {
+    return scopePattern;
   }
 
   /**

@@ -1,0 +1,89 @@
+package dev.governor.monitor.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.Budgets;
+import dev.governor.knowledge.model.Environment;
+import dev.governor.knowledge.model.Evidence;
+import dev.governor.knowledge.model.EvidenceCheck;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvidenceVerifiersTest {
+
+  static final Agent AGENT =
+      new Agent(
+          "a", "a", "team", Environment.SANDBOX, List.of(), Budgets.NONE, Map.of(), Instant.EPOCH);
+
+  final EvidenceVerifiers verifiers = EvidenceVerifiers.load(Duration.ofSeconds(5));
+
+  @TempDir Path dir;
+
+  @Test
+  @DisplayName("Verifiers on the class path are found by kind, beside the built-in ones")
+  void pluggedIn() {
+    assertThat(verifiers.kinds())
+        .containsExactlyInAnyOrder("commit", "coverage", "file", "lint", "scan", "test-report");
+    assertThat(verify(new Evidence("lint", counts(null, null, 40L, null), null, null, null)).ok())
+        .isTrue();
+    assertThat(verify(new Evidence("lint", null, null, null, null)).ok()).isFalse();
+  }
+
+  @Test
+  @DisplayName("Unknown kinds, zero coverage and empty scans fail; the reporter's stop is final")
+  void failClosed() {
+    assertThat(verify(new Evidence("vibes", null, null, null, null)).message())
+        .contains("no verifier");
+    assertThat(
+            verify(new Evidence("coverage", counts(null, null, null, 0.0), null, null, null)).ok())
+        .isFalse();
+    assertThat(
+            verify(new Evidence("coverage", counts(null, null, null, 81.5), null, null, null)).ok())
+        .isTrue();
+    assertThat(verify(new Evidence("scan", counts(0L, null, null, null), null, null, null)).ok())
+        .isFalse();
+    assertThat(verify(new Evidence("scan", counts(10L, null, null, null), null, false, null)).ok())
+        .isFalse();
+  }
+
+  @Test
+  @DisplayName("A JUnit report must agree with the counts its envelope states")
+  void junitCountsMustAgree() throws Exception {
+    Path report =
+        Files.writeString(
+            dir.resolve("TEST-a.xml"),
+            "<testsuites><testsuite tests=\"4\" failures=\"0\" errors=\"0\" skipped=\"1\"/>"
+                + "<testsuite tests=\"2\" failures=\"0\"/></testsuites>");
+    List<Evidence.Artifact> artifacts =
+        List.of(new Evidence.Artifact(report.toString(), null, null, null));
+
+    assertThat(verify(new Evidence("test-report", null, artifacts, null, null)).message())
+        .isEqualTo("5 tests ran, none failed");
+    assertThat(
+            verify(
+                    new Evidence(
+                        "test-report",
+                        new Evidence.Counts(50L, 0L, null, null, null),
+                        artifacts,
+                        null,
+                        null))
+                .ok())
+        .isFalse();
+  }
+
+  private EvidenceCheck verify(Evidence evidence) {
+    return verifiers.verify(List.of(evidence), AGENT).get(0);
+  }
+
+  private static Evidence.Counts counts(Long scanned, Long run, Long rules, Double coverage) {
+    return new Evidence.Counts(run, null, scanned, rules, coverage);
+  }
+}
