@@ -135,7 +135,7 @@ public final class ExecuteVerticle extends VerticleBase {
             request.fail(BusFailure.NOT_FOUND.code(), "not_found: " + refused.getMessage());
         case CONFLICT ->
             request.fail(BusFailure.CONFLICT.code(), "already_resolved: " + refused.getMessage());
-        case UNAVAILABLE ->
+        case UNAVAILABLE, BUSY ->
             request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + refused.getMessage());
       }
       return;

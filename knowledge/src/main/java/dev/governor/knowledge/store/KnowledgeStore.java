@@ -86,9 +86,24 @@ public final class KnowledgeStore implements AutoCloseable {
   private final Map<String, Agent> agentsByTokenHash = new ConcurrentHashMap<>();
   private final Map<String, Agent> agentsById = new ConcurrentHashMap<>();
 
-  private KnowledgeStore(JdbcConnectionPool readers, GroupCommitWriter writer) {
+  private final TelemetryStore telemetry;
+  private final CircuitStore circuits;
+
+  private KnowledgeStore(JdbcConnectionPool readers, GroupCommitWriter writer) throws SQLException {
     this.readers = readers;
     this.writer = writer;
+    this.telemetry = new TelemetryStore(this, readers.getConnection());
+    this.circuits = new CircuitStore(this);
+  }
+
+  /** Telemetry, heartbeats and running figures, on their own writer. */
+  public TelemetryStore telemetry() {
+    return telemetry;
+  }
+
+  /** Circuits, agent commands and alerts. */
+  public CircuitStore circuits() {
+    return circuits;
   }
 
   /** Opens (creating or migrating as needed) the H2 database {@code governor} in a folder. */
@@ -872,6 +887,48 @@ public final class KnowledgeStore implements AutoCloseable {
     }
   }
 
+  /** Replaces an agent's budgets, as an operator decided; returns the updated agent. */
+  public CompletableFuture<Agent> updateBudgets(
+      String agentId, Budgets budgets, String actor, Instant at) {
+    return writer
+        .submit(
+            tx -> {
+              Agent agent =
+                  findAgent(tx.connection(), agentId)
+                      .orElseThrow(
+                          () ->
+                              new KnowledgeException(
+                                  KnowledgeException.Kind.NOT_FOUND, "no agent " + agentId));
+              try (PreparedStatement update =
+                  tx.connection().prepareStatement("UPDATE agents SET budgets = ? WHERE id = ?")) {
+                update.setString(1, Json.write(budgets));
+                update.setString(2, agentId);
+                update.executeUpdate();
+              }
+              Map<String, Object> payload = new LinkedHashMap<>();
+              payload.put("before", agent.budgets());
+              payload.put("after", budgets);
+              tx.audit(at, "agent.budgets_changed", actor, "agent:" + agentId, Json.write(payload));
+              return new Agent(
+                  agent.id(),
+                  agent.name(),
+                  agent.owner(),
+                  agent.environment(),
+                  agent.grants(),
+                  budgets,
+                  agent.labels(),
+                  agent.registeredAt(),
+                  agent.tools());
+            })
+        .thenApply(
+            updated -> {
+              agentsById.put(agentId, updated);
+              agentsByTokenHash.replaceAll(
+                  (hash, cached) -> cached.id().equals(agentId) ? updated : cached);
+              return updated;
+            });
+  }
+
   // ---- for the other stores of this package, which share the writer and the readers ----
 
   /** Queues a write on the one writer; see {@link GroupCommitWriter}. */
@@ -896,9 +953,9 @@ public final class KnowledgeStore implements AutoCloseable {
         .orElse(0L);
   }
 
-  /** True when the writer runs and the database answers a query. */
+  /** True when the writers run and the database answers a query. */
   public boolean healthy() {
-    if (!writer.isRunning()) {
+    if (!writer.isRunning() || !telemetry.isRunning()) {
       return false;
     }
     try (Connection connection = readers.getConnection();
@@ -914,6 +971,7 @@ public final class KnowledgeStore implements AutoCloseable {
   public void close() {
     try {
       writer.close();
+      telemetry.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -1032,6 +1090,16 @@ public final class KnowledgeStore implements AutoCloseable {
       return rows.next()
           ? new AuditChain.Head(rows.getLong(1), rows.getString(2))
           : AuditChain.Head.EMPTY;
+    }
+  }
+
+  private static Optional<Agent> findAgent(Connection connection, String id) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT * FROM agents WHERE id = ?")) {
+      select.setString(1, id);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(agent(rows)) : Optional.empty();
+      }
     }
   }
 
