@@ -10,6 +10,7 @@ import dev.governor.knowledge.bus.Messages.RuleSetActivated;
 import dev.governor.knowledge.bus.Messages.RuleSetActivation;
 import dev.governor.knowledge.bus.Messages.StepReported;
 import dev.governor.knowledge.bus.RecordCodec;
+import dev.governor.knowledge.model.Circuit;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.RuleSetVersion;
@@ -29,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +41,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Analyze: puts each received plan's facts through the active rule set and publishes the findings.
  * On a new store it activates the default library as version 1. If the rules cannot evaluate a
- * plan, the plan gets a denying finding: analysis fails closed.
+ * plan, the plan gets a denying finding: analysis fails closed. A plan from an agent whose circuit
+ * is open (as the knowledge store holds it) gets a denying {@value #CIRCUIT_OPEN} finding with the
+ * circuit's reason, whatever the rules say.
  */
 public final class AnalyzeVerticle extends VerticleBase {
 
   static final String ANALYSIS_FAILED = "Analysis failed";
+
+  /** The finding that denies every plan of an agent whose circuit is open. */
+  public static final String CIRCUIT_OPEN = "circuit-open";
+
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeVerticle.class);
 
   private final KnowledgeStore store;
@@ -232,6 +240,19 @@ public final class AnalyzeVerticle extends VerticleBase {
       analyzed =
           new PlanAnalyzed(
               received.plan(), received.agent(), List.of(failed), engine.activeVersion());
+    }
+    Circuit circuit = store.circuits().circuit(received.agent().id());
+    if (circuit.isOpen()) {
+      List<Finding> findings = new ArrayList<>(analyzed.findings());
+      findings.add(
+          new Finding(
+              CIRCUIT_OPEN,
+              Severity.HIGH,
+              null,
+              "the agent's circuit is open (" + circuit.trip() + "): " + circuit.reason(),
+              Verdict.DENIED));
+      analyzed =
+          new PlanAnalyzed(analyzed.plan(), analyzed.agent(), findings, analyzed.ruleSetVersion());
     }
     vertx.eventBus().publish(Bus.ANALYZE_FINDINGS, analyzed);
   }
