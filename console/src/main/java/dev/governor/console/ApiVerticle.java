@@ -73,6 +73,9 @@ public final class ApiVerticle extends VerticleBase {
     OperatorApi operators = new OperatorApi(vertx, knowledge);
     RuleSetApi ruleSets = new RuleSetApi(vertx, knowledge, clock);
     ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
+    TelemetryApi telemetry = new TelemetryApi(knowledge, vertx.eventBus(), metrics);
+    CircuitApi circuits = new CircuitApi(vertx, knowledge);
+    metrics.watchCircuits(vertx, knowledge);
     Authenticator authenticator =
         new Authenticator(knowledge, blankToNull(config().getString("adminToken")));
     long bodyLimit = config().getLong("maxBodyBytes", 262_144L);
@@ -109,6 +112,14 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "setActionEffect", actions::set);
               on(builder, "events", operators::events);
               on(builder, "whoami", operators::whoami);
+              on(builder, "ingestTelemetry", telemetry::ingest);
+              on(builder, "heartbeat", telemetry::heartbeat);
+              on(builder, "getUsage", telemetry::usage);
+              on(builder, "commandStream", circuits::commandStream);
+              on(builder, "commandAgent", circuits::command);
+              on(builder, "resetCircuit", circuits::reset);
+              on(builder, "setBudgets", circuits::setBudgets);
+              on(builder, "listAlerts", circuits::listAlerts);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
               router

@@ -96,6 +96,11 @@ final class ContractValidation {
     }
   }
 
+  /** The valid body as a parsed tree (null when the request had none). */
+  static JsonNode tree(RoutingContext ctx) {
+    return ctx.get(BODY);
+  }
+
   /** The valid body as a Vert.x JSON object. */
   @SuppressWarnings("unchecked")
   static JsonObject bodyObject(RoutingContext ctx) {

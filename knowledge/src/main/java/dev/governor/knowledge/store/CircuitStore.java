@@ -66,7 +66,17 @@ public final class CircuitStore {
     return circuits.values().stream().filter(c -> c.state() != CircuitState.CLOSED).toList();
   }
 
-  public Map<CircuitState, Long> countByState(long agents) {
+  /** How many agents' circuits are in each state (a blocking read: it counts the agents). */
+  public Map<CircuitState, Long> countByState() {
+    long agents;
+    try (Connection connection = store.reader();
+        Statement select = connection.createStatement();
+        ResultSet rows = select.executeQuery("SELECT COUNT(*) FROM agents")) {
+      rows.next();
+      agents = rows.getLong(1);
+    } catch (SQLException e) {
+      throw KnowledgeStore.unavailable(e);
+    }
     Map<CircuitState, Long> counts = new EnumMap<>(CircuitState.class);
     for (CircuitState state : CircuitState.values()) {
       counts.put(state, 0L);
