@@ -11,6 +11,8 @@ import dev.governor.knowledge.bus.Messages.Heartbeat;
 import dev.governor.knowledge.bus.Messages.HeartbeatRecorded;
 import dev.governor.knowledge.bus.Messages.TelemetryAccepted;
 import dev.governor.knowledge.bus.Messages.TelemetryBatch;
+import dev.governor.knowledge.bus.Messages.UsageQuery;
+import dev.governor.knowledge.bus.Messages.UsageReport;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.Alert;
@@ -18,11 +20,12 @@ import dev.governor.knowledge.model.Circuit;
 import dev.governor.knowledge.model.Role;
 import dev.governor.knowledge.model.TelemetryEvent;
 import dev.governor.knowledge.model.Usage;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.ext.web.RoutingContext;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,14 +82,12 @@ final class TelemetryApi {
         .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
   }
 
-  /** The agent's figures against its budgets, with its circuit and status. */
-  private record UsageView(
-      Optional<Agent> agent,
-      List<Usage> tasks,
-      Circuit circuit,
-      List<Alert> alerts,
-      Instant lastHeartbeat) {}
+  /** The agent, its circuit and its open alerts, as the store holds them. */
+  private record Standing(Optional<Agent> agent, Circuit circuit, List<Alert> alerts) {}
 
+  /**
+   * The agent's running figures (from Monitor) against its budgets, with its circuit and status.
+   */
   void usage(RoutingContext ctx) {
     String agentId = ctx.pathParam("agentId");
     Principal principal = Authenticator.of(ctx);
@@ -97,39 +98,49 @@ final class TelemetryApi {
     knowledge
         .read(
             s ->
-                new UsageView(
+                new Standing(
                     s.agent(agentId),
-                    s.telemetry().usage(agentId),
                     s.circuits().circuit(agentId),
-                    s.circuits().openAlerts(agentId),
-                    s.telemetry().heartbeats().get(agentId)))
+                    s.circuits().openAlerts(agentId)))
+        .compose(
+            standing ->
+                standing.agent().isEmpty()
+                    ? Future.succeededFuture(null)
+                    : bus.<UsageReport>request(Bus.MONITOR_USAGE, new UsageQuery(agentId))
+                        .map(reply -> view(standing, reply.body())))
         .onSuccess(
-            found -> {
-              if (found.agent().isEmpty()) {
+            view -> {
+              if (view == null) {
                 HttpErrors.respond(ctx, 404, "unknown_agent", "no agent " + agentId);
-                return;
+              } else {
+                Views.send(ctx, 200, view);
               }
-              ObjectNode view = Json.MAPPER.createObjectNode();
-              view.put("agentId", agentId);
-              view.set("budgets", Json.MAPPER.valueToTree(found.agent().get().budgets()));
-              Usage total = Usage.empty(agentId, "");
-              ArrayNode tasks = Json.MAPPER.createArrayNode();
-              for (Usage task : found.tasks()) {
-                total = total.plus(task);
-                tasks.add(figures(task).put("taskId", task.taskId()));
-              }
-              ObjectNode totals = figures(total);
-              totals.remove("runtimeSeconds");
-              view.set("total", totals);
-              view.set("tasks", tasks);
-              view.set("circuit", Views.circuit(found.circuit()));
-              view.put("status", Views.status(found.circuit(), found.alerts()));
-              if (found.lastHeartbeat() != null) {
-                view.put("lastHeartbeat", found.lastHeartbeat().toString());
-              }
-              Views.send(ctx, 200, view);
             })
         .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  private static ObjectNode view(Standing standing, UsageReport report) {
+    ObjectNode view = Json.MAPPER.createObjectNode();
+    view.put("agentId", report.agentId());
+    view.set("budgets", Json.MAPPER.valueToTree(standing.agent().get().budgets()));
+    Usage total = Usage.empty(report.agentId(), "");
+    ArrayNode tasks = Json.MAPPER.createArrayNode();
+    List<Usage> sorted =
+        report.tasks().stream().sorted(Comparator.comparing(Usage::taskId)).toList();
+    for (Usage task : sorted) {
+      total = total.plus(task);
+      tasks.add(figures(task).put("taskId", task.taskId()));
+    }
+    ObjectNode totals = figures(total);
+    totals.remove("runtimeSeconds");
+    view.set("total", totals);
+    view.set("tasks", tasks);
+    view.set("circuit", Views.circuit(standing.circuit()));
+    view.put("status", Views.status(standing.circuit(), standing.alerts()));
+    if (report.lastHeard() != null) {
+      view.put("lastHeartbeat", report.lastHeard().toString());
+    }
+    return view;
   }
 
   private static ObjectNode figures(Usage usage) {

@@ -23,6 +23,8 @@ import dev.governor.knowledge.bus.Messages.Symptom;
 import dev.governor.knowledge.bus.Messages.SymptomKind;
 import dev.governor.knowledge.bus.Messages.TelemetryAccepted;
 import dev.governor.knowledge.bus.Messages.TelemetryBatch;
+import dev.governor.knowledge.bus.Messages.UsageQuery;
+import dev.governor.knowledge.bus.Messages.UsageReport;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Agent;
@@ -71,6 +73,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
   private static final int NAME_LIMIT = 200;
+  private static final long USAGE_FLUSH_MILLIS = 200;
 
   private final KnowledgeStore store;
   private final Clock clock;
@@ -85,6 +88,8 @@ public final class MonitorVerticle extends VerticleBase {
   private Duration heartbeatTimeout;
   private RetryStorms retryStorms;
   private long watchdogTimer;
+  private long flushTimer;
+  private final Map<String, Usage> unflushedUsage = new HashMap<>();
 
   public MonitorVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -118,7 +123,41 @@ public final class MonitorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(watchdogTimer);
-    return Future.succeededFuture();
+    vertx.cancelTimer(flushTimer);
+    return flushUsage();
+  }
+
+  /** Writes the steps and plans counted since the last flush. */
+  private Future<Void> flushUsage() {
+    if (unflushedUsage.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Usage> increments = List.copyOf(unflushedUsage.values());
+    unflushedUsage.clear();
+    return knowledge
+        .write(s -> s.telemetry().recordUsage(increments))
+        .onFailure(
+            failure -> {
+              LOG.warn("Could not record the steps of recent plans; will try again", failure);
+              increments.forEach(
+                  usage ->
+                      unflushedUsage.merge(
+                          usage.agentId() + "\n" + usage.taskId(), usage, Usage::plus));
+            });
+  }
+
+  private void usage(Message<UsageQuery> request) {
+    Figures agent = figures.get(request.body().agentId());
+    if (agent == null) {
+      request.reply(new UsageReport(request.body().agentId(), List.of(), null, false));
+      return;
+    }
+    request.reply(
+        new UsageReport(
+            request.body().agentId(),
+            List.copyOf(agent.tasks()),
+            agent.watched ? agent.lastHeard : null,
+            agent.silent));
   }
 
   private Future<?> listen(Known known) {
@@ -135,10 +174,12 @@ public final class MonitorVerticle extends VerticleBase {
             });
     watchdogTimer =
         vertx.setPeriodic(config().getLong("watchdogSweepMillis", 1000L), id -> watchdog());
+    flushTimer = vertx.setPeriodic(USAGE_FLUSH_MILLIS, id -> flushUsage());
     return Future.all(
         List.of(
             vertx.eventBus().consumer(Bus.MONITOR_INGEST_TELEMETRY, this::ingest).completion(),
             vertx.eventBus().consumer(Bus.MONITOR_HEARTBEAT, this::heartbeat).completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_USAGE, this::usage).completion(),
             vertx.eventBus().consumer(Bus.MONITOR_SET_BUDGETS, this::setBudgets).completion(),
             vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
             vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion(),
@@ -556,10 +597,8 @@ public final class MonitorVerticle extends VerticleBase {
         Figures.planned(plan.agentId(), plan.taskId(), plan.steps().size(), plan.receivedAt());
     Figures agent = figures(plan.agentId());
     agent.add(planned);
-    knowledge
-        .write(s -> s.telemetry().recordUsage(List.of(planned)))
-        .onFailure(
-            failure -> LOG.warn("Could not count the steps of plan {}: {}", plan.id(), failure));
+    // Counted now, written with the next flush: one write for many plans keeps reviews fast.
+    unflushedUsage.merge(plan.agentId() + "\n" + planned.taskId(), planned, Usage::plus);
     List<String> crossed =
         store.circuits().circuit(plan.agentId()).isOpen()
             ? List.of()

@@ -58,6 +58,12 @@ public final class Bus {
   public static final String MONITOR_HEARTBEAT = "governor.monitor.heartbeat";
 
   /**
+   * Request {@link Messages.UsageQuery}; reply {@link Messages.UsageReport}: the running figures
+   * Monitor holds for an agent, to the last plan and batch.
+   */
+  public static final String MONITOR_USAGE = "governor.monitor.usage";
+
+  /**
    * Request {@link Messages.BudgetsChange}; reply {@link Messages.BudgetsChanged} once recorded.
    */
   public static final String MONITOR_SET_BUDGETS = "governor.monitor.budgets.set";

@@ -14,6 +14,7 @@ import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.StepReport;
 import dev.governor.knowledge.model.TelemetryEvent;
+import dev.governor.knowledge.model.Usage;
 import dev.governor.knowledge.model.Verdict;
 import java.time.Instant;
 import java.util.List;
@@ -131,6 +132,15 @@ public final class Messages {
   /** A durable heartbeat, and the agent's circuit. */
   public record HeartbeatRecorded(String agentId, Instant at, Circuit circuit) {}
 
+  /** Someone asks for an agent's running figures. */
+  public record UsageQuery(String agentId) {}
+
+  /**
+   * An agent's running figures per task, when it was last heard from (null unless it sends
+   * heartbeats) and whether the watchdog marked it silent.
+   */
+  public record UsageReport(String agentId, List<Usage> tasks, Instant lastHeard, boolean silent) {}
+
   /** An operator replaces an agent's budgets. */
   public record BudgetsChange(String agentId, Budgets budgets, String actor) {}
 
@@ -214,6 +224,8 @@ public final class Messages {
           TelemetryAccepted.class,
           Heartbeat.class,
           HeartbeatRecorded.class,
+          UsageQuery.class,
+          UsageReport.class,
           BudgetsChange.class,
           BudgetsChanged.class,
           Symptom.class,
