@@ -1,6 +1,7 @@
 package dev.governor.knowledge.model;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -18,5 +19,7 @@ public record AgentCommand(
   public AgentCommand {
     Objects.requireNonNull(agentId, "agentId");
     Objects.requireNonNull(command, "command");
+    // Stored to the millisecond; a re-delivered command must equal the one first sent.
+    at = Objects.requireNonNull(at, "at").truncatedTo(ChronoUnit.MILLIS);
   }
 }

@@ -1,6 +1,7 @@
 package dev.governor.knowledge.model;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -24,5 +25,7 @@ public record Alert(
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(agentId, "agentId");
     Objects.requireNonNull(kind, "kind");
+    raisedAt = raisedAt == null ? null : raisedAt.truncatedTo(ChronoUnit.MILLIS);
+    clearedAt = clearedAt == null ? null : clearedAt.truncatedTo(ChronoUnit.MILLIS);
   }
 }

@@ -1,5 +1,6 @@
 package dev.governor.knowledge.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -56,6 +57,7 @@ public record Circuit(
     return move(CircuitState.CLOSED, null, why, now, null);
   }
 
+  @JsonIgnore
   public boolean isOpen() {
     return state == CircuitState.OPEN;
   }

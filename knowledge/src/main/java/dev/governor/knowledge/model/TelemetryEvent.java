@@ -1,5 +1,6 @@
 package dev.governor.knowledge.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -26,14 +27,17 @@ public record TelemetryEvent(
   public static final String COST = "cost";
   public static final String LOG = "log";
 
+  @JsonIgnore
   public boolean isToolCall() {
     return TOOL_CALL.equals(kind);
   }
 
+  @JsonIgnore
   public boolean failed() {
     return isToolCall() && Boolean.FALSE.equals(ok);
   }
 
+  @JsonIgnore
   public long tokens() {
     return (tokensIn == null ? 0 : tokensIn) + (tokensOut == null ? 0 : tokensOut);
   }

@@ -1,5 +1,6 @@
 package dev.governor.knowledge.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -30,11 +31,13 @@ public record Usage(
     return new Usage(agentId, taskId, 0, 0, 0, 0, 0, 0, 0, null, null);
   }
 
+  @JsonIgnore
   public long tokens() {
     return tokensIn + tokensOut;
   }
 
   /** Wall-clock time from the first to the last thing heard of this task. */
+  @JsonIgnore
   public long runtimeSeconds() {
     return firstAt == null || lastAt == null
         ? 0
