@@ -16,7 +16,9 @@ import org.HdrHistogram.Histogram;
  * while the same telemetry load runs. Prints ingest events/s and the review p99 under telemetry as
  * a ratio of the baseline's. Run it with {@code java -cp bench/target/governor-bench.jar
  * dev.governor.bench.TelemetryBenchmark [--connections N] [--warmup-seconds S] [--seconds S]
- * [--telemetry-connections N] [--batch-events N]}.
+ * [--telemetry-connections N] [--batch-events N] [--telemetry-rate EVENTS_PER_SECOND]}: the
+ * telemetry alone runs as fast as Governor answers; beside the reviews it offers the given rate (by
+ * default also as fast as answered).
  *
  * <p>Exit status: 0 for a clean run, 1 when any response failed its check, 2 for bad options.
  */
@@ -28,6 +30,7 @@ public final class TelemetryBenchmark {
     List<String> rest = new ArrayList<>(Arrays.asList(args));
     int telemetryConnections = take(rest, "--telemetry-connections", 8);
     int batchEvents = take(rest, "--batch-events", 1000);
+    int rate = take(rest, "--telemetry-rate", 0);
     BenchOptions options;
     try {
       options = BenchOptions.parse(rest);
@@ -37,11 +40,11 @@ public final class TelemetryBenchmark {
       System.exit(2);
       return;
     }
-    System.exit(run(options, telemetryConnections, batchEvents, System.out) ? 0 : 1);
+    System.exit(run(options, telemetryConnections, batchEvents, rate, System.out) ? 0 : 1);
   }
 
   static boolean run(
-      BenchOptions options, int telemetryConnections, int batchEvents, PrintStream out)
+      BenchOptions options, int telemetryConnections, int batchEvents, long rate, PrintStream out)
       throws Exception {
     Vertx client =
         Vertx.vertx(
@@ -54,7 +57,7 @@ public final class TelemetryBenchmark {
       LoadResult baseline =
           new ClosedLoop(client, options, target.endpoint(), new PlanBodies("base-")).run();
 
-      TelemetryLoad alone = new TelemetryLoad(client, agents, telemetryConnections, batchEvents);
+      TelemetryLoad alone = new TelemetryLoad(client, agents, telemetryConnections, batchEvents, 0);
       alone.start();
       TimeUnit.SECONDS.sleep(options.warmup().toSeconds());
       alone.beginMeasuring();
@@ -62,7 +65,7 @@ public final class TelemetryBenchmark {
       TelemetryLoad.Result ingest = alone.stop();
 
       TelemetryLoad background =
-          new TelemetryLoad(client, agents, telemetryConnections, batchEvents);
+          new TelemetryLoad(client, agents, telemetryConnections, batchEvents, rate);
       background.start();
       background.beginMeasuring();
       LoadResult underTelemetry =
@@ -75,7 +78,16 @@ public final class TelemetryBenchmark {
         counted += target.toolCallsCounted(agent);
       }
       GovernorUnderTest.AuditCheck audit = target.verifyAudit();
-      print(out, options, batchEvents, alone.bodyBytes(), baseline, ingest, underTelemetry, during);
+      print(
+          out,
+          options,
+          batchEvents,
+          rate,
+          alone.bodyBytes(),
+          baseline,
+          ingest,
+          underTelemetry,
+          during);
       out.printf(
           Locale.ROOT,
           "Durability check: %,d events acknowledged, %,d counted in the store%s%n",
@@ -102,6 +114,7 @@ public final class TelemetryBenchmark {
       PrintStream out,
       BenchOptions options,
       int batchEvents,
+      long rate,
       int bodyBytes,
       LoadResult baseline,
       TelemetryLoad.Result ingest,
@@ -126,8 +139,10 @@ public final class TelemetryBenchmark {
         ingest.refusedBatches());
     out.printf(
         Locale.ROOT,
-        "Telemetry beside reviews:   %,10.0f events/s acknowledged, %,d refused (429)%n",
+        "Telemetry beside reviews:   %,10.0f events/s acknowledged (offered: %s), %,d refused"
+            + " (429)%n",
         during.eventsPerSecond(),
+        rate > 0 ? String.format(Locale.ROOT, "%,d events/s", rate) : "as fast as answered",
         during.refusedBatches());
     row(out, "Reviews alone (baseline):  ", baseline);
     row(out, "Reviews under telemetry:   ", underTelemetry);

@@ -47,9 +47,21 @@ final class TelemetryLoad {
   private volatile boolean measuring;
   private volatile boolean stopping;
   private volatile long measureStart;
+  private final long intervalNanos;
 
-  TelemetryLoad(Vertx vertx, List<Endpoint> agents, int connections, int eventsPerBatch) {
+  /**
+   * With {@code eventsPerSecond} above zero, each connection paces its batches so that together
+   * they offer that rate (less if Governor is slower); at zero they send as fast as answered.
+   */
+  TelemetryLoad(
+      Vertx vertx,
+      List<Endpoint> agents,
+      int connections,
+      int eventsPerBatch,
+      long eventsPerSecond) {
     this.vertx = vertx;
+    this.intervalNanos =
+        eventsPerSecond <= 0 ? 0 : (long) (1e9 * connections * eventsPerBatch / eventsPerSecond);
     this.agents = List.copyOf(agents);
     this.connections = connections;
     this.eventsPerBatch = eventsPerBatch;
@@ -91,7 +103,8 @@ final class TelemetryLoad {
     for (int i = 0; i < connections; i++) {
       Endpoint agent = agents.get(i % agents.size());
       Context context = vertx.getOrCreateContext();
-      context.runOnContext(v -> send(context, agent));
+      long offset = intervalNanos * i / connections;
+      context.runOnContext(v -> send(context, agent, System.nanoTime() + offset));
     }
   }
 
@@ -124,13 +137,24 @@ final class TelemetryLoad {
     return allEvents.sum();
   }
 
-  private void send(Context context, Endpoint agent) {
+  private void send(Context context, Endpoint agent, long due) {
     if (stopping) {
       if (running.decrementAndGet() == 0) {
         stopped.complete(null);
       }
       return;
     }
+    long wait = due - System.nanoTime();
+    if (wait > 1_000_000) {
+      vertx.setTimer(wait / 1_000_000, id -> context.runOnContext(v -> post(context, agent, due)));
+    } else {
+      post(context, agent, due);
+    }
+  }
+
+  private void post(Context context, Endpoint agent, long due) {
+    long next =
+        Math.max(due + intervalNanos, intervalNanos == 0 ? 0 : System.nanoTime() - intervalNanos);
     RequestOptions request =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
@@ -157,7 +181,7 @@ final class TelemetryLoad {
               } else if (measuring) {
                 errors.increment();
               }
-              context.runOnContext(v -> send(context, agent));
+              context.runOnContext(v -> send(context, agent, next));
             });
   }
 }

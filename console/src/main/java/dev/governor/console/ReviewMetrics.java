@@ -78,11 +78,7 @@ final class ReviewMetrics {
     Runnable count =
         () ->
             knowledge
-                .read(
-                    s ->
-                        new Counts(
-                            s.circuits().countByState(),
-                            s.circuits().alerts(false, 100_000).size()))
+                .read(s -> new Counts(s.circuits().countByState(), s.circuits().openAlertCount()))
                 .onSuccess(
                     counts -> {
                       counts.circuits().forEach((state, n) -> circuits.get(state).set(n));

@@ -48,28 +48,32 @@ final class TelemetryApi {
       return;
     }
     JsonNode body = ContractValidation.tree(ctx);
-    List<TelemetryEvent> events;
-    try {
-      events = Arrays.asList(Json.MAPPER.treeToValue(body.get("events"), TelemetryEvent[].class));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-    bus.<TelemetryAccepted>request(
-            Bus.MONITOR_INGEST_TELEMETRY, new TelemetryBatch(agent, events, ctx.body().asString()))
+    // Turning a large batch into records is work too: off the event loop, like its validation.
+    ctx.vertx()
+        .executeBlocking(() -> new TelemetryBatch(agent, events(body), ctx.body().asString()), true)
+        .compose(batch -> bus.<TelemetryAccepted>request(Bus.MONITOR_INGEST_TELEMETRY, batch))
         .onSuccess(
             reply -> {
-              metrics.ingested(events.size());
+              metrics.ingested(reply.body().accepted());
               Views.send(ctx, 200, reply.body());
             })
         .onFailure(
             failure -> {
               Problem problem = Problem.of(failure);
               if (problem.failure().code() == 429) {
-                metrics.rejected(events.size());
+                metrics.rejected(body.get("events").size());
                 ctx.response().putHeader("retry-after", "1");
               }
               HttpErrors.respond(ctx, problem);
             });
+  }
+
+  private static List<TelemetryEvent> events(JsonNode body) {
+    try {
+      return Arrays.asList(Json.MAPPER.treeToValue(body.get("events"), TelemetryEvent[].class));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   void heartbeat(RoutingContext ctx) {

@@ -193,6 +193,19 @@ public final class CircuitStore {
         limit);
   }
 
+  /** How many alerts are not cleared. */
+  public long openAlertCount() {
+    try (Connection connection = store.reader();
+        Statement select = connection.createStatement();
+        ResultSet rows =
+            select.executeQuery("SELECT COUNT(*) FROM alerts WHERE cleared_at IS NULL")) {
+      rows.next();
+      return rows.getLong(1);
+    } catch (SQLException e) {
+      throw KnowledgeStore.unavailable(e);
+    }
+  }
+
   /** The agent's open alerts. */
   public List<Alert> openAlerts(String agentId) {
     return alerts(
