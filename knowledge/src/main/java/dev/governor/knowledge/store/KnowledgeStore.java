@@ -89,10 +89,11 @@ public final class KnowledgeStore implements AutoCloseable {
   private final TelemetryStore telemetry;
   private final CircuitStore circuits;
 
-  private KnowledgeStore(JdbcConnectionPool readers, GroupCommitWriter writer) throws SQLException {
+  private KnowledgeStore(
+      JdbcConnectionPool readers, GroupCommitWriter writer, TelemetryStore telemetry) {
     this.readers = readers;
     this.writer = writer;
-    this.telemetry = new TelemetryStore(this, readers.getConnection());
+    this.telemetry = telemetry;
     this.circuits = new CircuitStore(this);
   }
 
@@ -114,29 +115,57 @@ public final class KnowledgeStore implements AutoCloseable {
       throw new KnowledgeException(
           KnowledgeException.Kind.UNAVAILABLE, "cannot create data folder " + dataDir, e);
     }
-    String url =
-        "jdbc:h2:file:"
-            + dataDir.toAbsolutePath().resolve("governor")
-            + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
-    return open(url, "governor", "");
+    String options = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("governor") + options;
+    // Telemetry in a file of its own: an H2 commit writes every changed page of its database, and
+    // the review writer must not be the one writing out telemetry.
+    String telemetryUrl =
+        "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("governor-telemetry") + options;
+    return open(url, "governor", "", telemetryUrl);
   }
 
   /** Opens the store at a JDBC URL, bringing its schema up to date first. */
   public static KnowledgeStore open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, jdbcUrl);
+  }
+
+  /**
+   * Opens the store, with telemetry at {@code telemetryUrl} (which may be the same database); its
+   * schema has its own migrations and history table.
+   */
+  private static KnowledgeStore open(
+      String jdbcUrl, String user, String password, String telemetryUrl) {
     Flyway.configure()
         .dataSource(jdbcUrl, user, password)
         .locations("classpath:db/migration")
         .load()
         .migrate();
+    Flyway.configure()
+        .dataSource(telemetryUrl, user, password)
+        .locations("classpath:db/telemetry")
+        .table("flyway_telemetry_history")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
     JdbcConnectionPool readers = JdbcConnectionPool.create(jdbcUrl, user, password);
     readers.setMaxConnections(READ_POOL_SIZE);
+    TelemetryStore telemetry = null;
     try {
+      telemetry = TelemetryStore.open(telemetryUrl, user, password);
       Connection writeConnection = DriverManager.getConnection(jdbcUrl, user, password);
       AuditChain.Head head = readHead(writeConnection);
       return new KnowledgeStore(
-          readers, new GroupCommitWriter(writeConnection, head, WRITE_QUEUE_CAPACITY));
+          readers, new GroupCommitWriter(writeConnection, head, WRITE_QUEUE_CAPACITY), telemetry);
     } catch (SQLException e) {
       readers.dispose();
+      if (telemetry != null) {
+        try {
+          telemetry.close();
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
       throw new KnowledgeException(
           KnowledgeException.Kind.UNAVAILABLE, "cannot open the store: " + e.getMessage(), e);
     }

@@ -2,6 +2,7 @@ package dev.governor.knowledge.store;
 
 import dev.governor.knowledge.model.Usage;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,30 +15,45 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * What agents report about themselves: telemetry batches, heartbeats, and the running figures
  * (usage per agent and task) kept from them.
  *
- * <p>It has its own writer thread on its own connection, with its own bounded queue measured in
- * events: a telemetry flood fills this queue, and is refused with {@link
- * KnowledgeException.Kind#BUSY}, instead of filling the review writer's. Like every write, a batch
- * is acknowledged only once committed. This writer keeps no audit log: telemetry is data about the
- * agent, not a decision.
+ * <p>On H2 it has a database file of its own (see {@link KnowledgeStore#openH2}), its own writer
+ * thread and connection, and its own bounded queue measured in events: a telemetry flood fills this
+ * queue, and is refused with {@link KnowledgeException.Kind#BUSY}, instead of filling the review
+ * writer's. Like every write, a batch is acknowledged only once committed. This writer keeps no
+ * audit log: telemetry is data about the agent, not a decision.
  */
 public final class TelemetryStore implements AutoCloseable {
 
   private static final int WRITER_QUEUE = 1_000_000;
 
-  private final KnowledgeStore store;
+  private static final int READ_POOL_SIZE = 4;
+
+  private final JdbcConnectionPool readers;
   private final GroupCommitWriter writer;
   private final AtomicLong queuedEvents = new AtomicLong();
   private volatile long capacity = 200_000;
 
-  TelemetryStore(KnowledgeStore store, Connection connection) throws SQLException {
-    this.store = store;
+  private TelemetryStore(JdbcConnectionPool readers, Connection connection) throws SQLException {
+    this.readers = readers;
     this.writer =
         new GroupCommitWriter(connection, null, WRITER_QUEUE, "governor-telemetry-writer");
+  }
+
+  /** Opens the telemetry store on its (already migrated) database. */
+  static TelemetryStore open(String jdbcUrl, String user, String password) throws SQLException {
+    JdbcConnectionPool readers = JdbcConnectionPool.create(jdbcUrl, user, password);
+    readers.setMaxConnections(READ_POOL_SIZE);
+    try {
+      return new TelemetryStore(readers, DriverManager.getConnection(jdbcUrl, user, password));
+    } catch (SQLException e) {
+      readers.dispose();
+      throw e;
+    }
   }
 
   /** The most events that may wait for the telemetry writer; more are refused as busy. */
@@ -132,7 +148,7 @@ public final class TelemetryStore implements AutoCloseable {
   /** When each agent was last heard from. */
   public Map<String, Instant> heartbeats() {
     Map<String, Instant> found = new HashMap<>();
-    try (Connection connection = store.reader();
+    try (Connection connection = readers.getConnection();
         Statement select = connection.createStatement();
         ResultSet rows = select.executeQuery("SELECT agent_id, last_at FROM heartbeats")) {
       while (rows.next()) {
@@ -146,7 +162,7 @@ public final class TelemetryStore implements AutoCloseable {
 
   /** Events recorded for an agent, over all its batches. */
   public long eventCount(String agentId) {
-    try (Connection connection = store.reader();
+    try (Connection connection = readers.getConnection();
         PreparedStatement select =
             connection.prepareStatement(
                 "SELECT COALESCE(SUM(event_count), 0) FROM telemetry_batches WHERE agent_id = ?")) {
@@ -166,7 +182,11 @@ public final class TelemetryStore implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    writer.close();
+    try {
+      writer.close();
+    } finally {
+      readers.dispose();
+    }
   }
 
   private <T> CompletableFuture<T> admitted(int events, GroupCommitWriter.Work<T> work) {
@@ -234,7 +254,7 @@ public final class TelemetryStore implements AutoCloseable {
 
   private List<Usage> usage(String sql, String agentId) {
     List<Usage> found = new ArrayList<>();
-    try (Connection connection = store.reader();
+    try (Connection connection = readers.getConnection();
         PreparedStatement select = connection.prepareStatement(sql)) {
       if (agentId != null) {
         select.setString(1, agentId);
