@@ -11,6 +11,7 @@ import dev.governor.knowledge.bus.Messages.RuleSetActivated;
 import dev.governor.knowledge.bus.Messages.RuleSetActivation;
 import dev.governor.knowledge.bus.Messages.StepReported;
 import dev.governor.knowledge.bus.RecordCodec;
+import dev.governor.knowledge.model.Circuit;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Lease;
 import dev.governor.knowledge.model.Plan;
@@ -46,11 +47,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Analyze: puts each received plan's facts through the active rule set and publishes the findings.
  * On a new store it activates the default library as version 1. If the rules cannot evaluate a
- * plan, the plan gets a denying finding: analysis fails closed.
+ * plan, the plan gets a denying finding: analysis fails closed. A plan from an agent whose circuit
+ * is open (as the knowledge store holds it) gets a denying {@value #CIRCUIT_OPEN} finding with the
+ * circuit's reason, whatever the rules say.
  */
 public final class AnalyzeVerticle extends VerticleBase {
 
   static final String ANALYSIS_FAILED = "Analysis failed";
+
+  /** The finding that denies every plan of an agent whose circuit is open. */
+  public static final String CIRCUIT_OPEN = "circuit-open";
+
   private static final Logger LOG = LoggerFactory.getLogger(AnalyzeVerticle.class);
 
   private final KnowledgeStore store;
@@ -297,6 +304,24 @@ public final class AnalyzeVerticle extends VerticleBase {
       analyzed =
           new PlanAnalyzed(
               received.plan(), received.agent(), List.of(failed), engine.activeVersion(), Map.of());
+    }
+    Circuit circuit = store.circuits().circuit(received.agent().id());
+    if (circuit.isOpen()) {
+      List<Finding> findings = new ArrayList<>(analyzed.findings());
+      findings.add(
+          new Finding(
+              CIRCUIT_OPEN,
+              Severity.HIGH,
+              null,
+              "the agent's circuit is open (" + circuit.trip() + "): " + circuit.reason(),
+              Verdict.DENIED));
+      analyzed =
+          new PlanAnalyzed(
+              analyzed.plan(),
+              analyzed.agent(),
+              findings,
+              analyzed.ruleSetVersion(),
+              analyzed.effects());
     }
     vertx.eventBus().publish(Bus.ANALYZE_FINDINGS, analyzed);
   }

@@ -96,6 +96,44 @@ final class GovernorUnderTest implements AutoCloseable {
     }
   }
 
+  /** Registers another sandbox agent over the API; returns its telemetry endpoint. */
+  Endpoint telemetryAgent(String name) throws Exception {
+    try (Calls calls = new Calls(clientVertx, CALL_TIMEOUT)) {
+      Calls.Reply registered =
+          calls.post(
+              governor.port(),
+              "/api/v1/agents",
+              adminToken,
+              new JsonObject()
+                  .put("name", name)
+                  .put("owner", "governor-bench")
+                  .put("environment", "sandbox")
+                  .toBuffer());
+      String id = registered.body().getString("id");
+      if (registered.status() != 201 || id == null) {
+        throw new IllegalStateException(
+            "registering " + name + " failed: " + registered.status() + " " + registered.text());
+      }
+      return new Endpoint(
+          "Governor telemetry",
+          governor.port(),
+          "/api/v1/agents/" + id + "/telemetry",
+          registered.body().getString("token"));
+    }
+  }
+
+  /** Tool calls Governor counted for an agent, as its usage route reports them. */
+  long toolCallsCounted(Endpoint telemetry) throws Exception {
+    String usage = telemetry.path().replace("/telemetry", "/usage");
+    try (Calls calls = new Calls(clientVertx, CALL_TIMEOUT)) {
+      Calls.Reply reply = calls.get(governor.port(), usage, adminToken);
+      if (reply.status() != 200) {
+        throw new IllegalStateException("usage failed: " + reply.status() + " " + reply.text());
+      }
+      return reply.body().getJsonObject("total").getLong("toolCalls");
+    }
+  }
+
   Endpoint endpoint() {
     return new Endpoint(
         "Governor review", governor.port(), "/api/v1/agents/" + agentId + "/plans", agentToken);

@@ -99,13 +99,21 @@ final class AgentApi {
       return;
     }
     knowledge
-        .read(s -> s.agent(agentId))
+        .read(
+            s ->
+                s.agent(agentId)
+                    .map(
+                        agent ->
+                            Views.agent(
+                                agent,
+                                s.circuits().circuit(agentId),
+                                s.circuits().openAlerts(agentId))))
         .onSuccess(
             agent -> {
               if (agent.isEmpty()) {
                 HttpErrors.respond(ctx, 404, "unknown_agent", "no agent " + agentId);
               } else {
-                Views.send(ctx, 200, Views.agent(agent.get()));
+                Views.send(ctx, 200, agent.get());
               }
             })
         .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));

@@ -82,6 +82,9 @@ public final class ApiVerticle extends VerticleBase {
             vertx.eventBus(),
             clock,
             java.time.Duration.ofSeconds(config().getLong("approvalTtlSeconds", 3600L)));
+    TelemetryApi telemetry = new TelemetryApi(knowledge, vertx.eventBus(), metrics);
+    CircuitApi circuits = new CircuitApi(vertx, knowledge);
+    metrics.watchCircuits(vertx, knowledge);
     Authenticator authenticator =
         new Authenticator(knowledge, sessions, blankToNull(config().getString("adminToken")));
     SessionApi signIns = new SessionApi(vertx, knowledge, sessions, authenticator, clock);
@@ -139,6 +142,14 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "getTaskGraph", tasks::graph);
               on(builder, "listLeases", tasks::leases);
               on(builder, "checkApproval", tasks::checkApproval);
+              on(builder, "ingestTelemetry", telemetry::ingest);
+              on(builder, "heartbeat", telemetry::heartbeat);
+              on(builder, "getUsage", telemetry::usage);
+              on(builder, "commandStream", circuits::commandStream);
+              on(builder, "commandAgent", circuits::command);
+              on(builder, "resetCircuit", circuits::reset);
+              on(builder, "setBudgets", circuits::setBudgets);
+              on(builder, "listAlerts", circuits::listAlerts);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
               router

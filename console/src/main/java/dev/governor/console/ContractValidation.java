@@ -36,6 +36,9 @@ final class ContractValidation {
   /** The request body as a parsed, valid JSON tree, for the route's handler. */
   private static final String BODY = "governor.body";
 
+  /** Bodies at least this large are parsed and validated on a worker thread. */
+  private static final int OFFLOAD_BYTES = 32 * 1024;
+
   private static final JsonSchemaFactory SCHEMAS =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
@@ -94,6 +97,11 @@ final class ContractValidation {
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The valid body as a parsed tree (null when the request had none). */
+  static JsonNode tree(RoutingContext ctx) {
+    return ctx.get(BODY);
   }
 
   /** The valid body as a Vert.x JSON object. */
@@ -162,20 +170,18 @@ final class ContractValidation {
         return;
       }
     }
-    if (body != null && !validateBody(ctx, body, bodyRequired)) {
+    if (body == null) {
+      ctx.next();
       return;
     }
-    ctx.next();
-  }
-
-  private static boolean validateBody(RoutingContext ctx, JsonSchema schema, boolean required) {
     Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
     if (buffer == null || buffer.length() == 0) {
-      if (required) {
+      if (bodyRequired) {
         HttpErrors.respond(ctx, 400, "missing_field", "this request needs a JSON body");
-        return false;
+      } else {
+        ctx.next();
       }
-      return true;
+      return;
     }
     String contentType = ctx.request().getHeader("content-type");
     if (contentType != null
@@ -185,15 +191,45 @@ final class ContractValidation {
           415,
           "unsupported_media_type",
           "send the body as JSON with \"content-type: application/json\", not " + contentType);
-      return false;
+      return;
     }
+    if (buffer.length() < OFFLOAD_BYTES) {
+      proceed(ctx, checkBody(buffer, body));
+      return;
+    }
+    // A large body (a telemetry batch, say) is parsed and checked on a worker, one at a time per
+    // server: the event loop keeps answering reviews meanwhile.
+    ctx.vertx()
+        .executeBlocking(() -> checkBody(buffer, body), true)
+        .onComplete(
+            checked -> {
+              if (checked.succeeded()) {
+                proceed(ctx, checked.result());
+              } else {
+                ctx.fail(checked.cause());
+              }
+            });
+  }
+
+  /** A parsed, valid body, or why it is not one. */
+  private record BodyCheck(JsonNode parsed, String code, String message) {}
+
+  private static void proceed(RoutingContext ctx, BodyCheck checked) {
+    if (checked.parsed() == null) {
+      HttpErrors.respond(ctx, 400, checked.code(), checked.message());
+      return;
+    }
+    ctx.put(BODY, checked.parsed());
+    ctx.next();
+  }
+
+  private static BodyCheck checkBody(Buffer buffer, JsonSchema schema) {
     JsonNode parsed;
     try {
       parsed = Json.MAPPER.readTree(buffer.getBytes());
     } catch (IOException e) {
-      HttpErrors.respond(
-          ctx, 400, "malformed_json", "the body is not valid JSON: " + firstLine(e.getMessage()));
-      return false;
+      return new BodyCheck(
+          null, "malformed_json", "the body is not valid JSON: " + firstLine(e.getMessage()));
     }
     Set<ValidationMessage> problems = schema.validate(parsed);
     if (!problems.isEmpty()) {
@@ -203,15 +239,12 @@ final class ContractValidation {
               .filter(p -> !missing || "required".equals(p.getType()))
               .findFirst()
               .orElseThrow();
-      HttpErrors.respond(
-          ctx,
-          400,
+      return new BodyCheck(
+          null,
           missing ? "missing_field" : "invalid_request",
           first.getMessage().replaceFirst("^\\$", "body"));
-      return false;
     }
-    ctx.put(BODY, parsed);
-    return true;
+    return new BodyCheck(parsed, null, null);
   }
 
   private static JsonNode typed(String type, String raw) {

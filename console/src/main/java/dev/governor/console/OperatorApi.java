@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governor.knowledge.Json;
 import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
+import dev.governor.knowledge.bus.Messages.AlertChanged;
+import dev.governor.knowledge.bus.Messages.CircuitChanged;
 import dev.governor.knowledge.bus.Messages.DecisionRecorded;
 import dev.governor.knowledge.bus.Messages.EscalationAnswer;
 import dev.governor.knowledge.bus.Messages.EscalationChanged;
@@ -147,7 +149,10 @@ final class OperatorApi {
         .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
   }
 
-  /** Server-Sent Events: one {@code escalation} event per change, until the client leaves. */
+  /**
+   * Server-Sent Events, until the client leaves: one {@code escalation} event per change, one
+   * {@code alert} event per alert raised or cleared, one {@code circuit} event per circuit move.
+   */
   void events(RoutingContext ctx) {
     if (!allowed(ctx, Role.VIEWER)) {
       return;
@@ -169,9 +174,27 @@ final class OperatorApi {
                   event.set("decision", Json.MAPPER.valueToTree(changed.decision()));
                   response.write("event: escalation\ndata: " + Json.write(event) + "\n\n");
                 });
+    MessageConsumer<AlertChanged> alerts =
+        vertx
+            .eventBus()
+            .consumer(
+                Bus.EXECUTE_ALERTS,
+                message ->
+                    response.write(
+                        "event: alert\ndata: " + Json.write(message.body().alert()) + "\n\n"));
+    MessageConsumer<CircuitChanged> circuits =
+        vertx
+            .eventBus()
+            .consumer(
+                Bus.EXECUTE_CIRCUITS,
+                message ->
+                    response.write(
+                        "event: circuit\ndata: " + Json.write(message.body().after()) + "\n\n"));
     long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> response.write(": keep-alive\n\n"));
     response.closeHandler(
         closed -> {
+          alerts.unregister();
+          circuits.unregister();
           consumer.unregister();
           vertx.cancelTimer(keepAlive);
         });

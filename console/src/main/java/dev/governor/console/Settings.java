@@ -44,6 +44,18 @@ public record Settings(JsonObject values) {
     // A JSON file of phase paths by classification; empty means the built-in one.
     d.put("phasesFile", "");
     d.put("gitTimeoutSeconds", 10L);
+    // Sensors and effectors: telemetry, the watchdog, circuits, retry storms.
+    d.put("telemetryQueueEvents", 200_000L);
+    d.put("heartbeatTimeoutSeconds", 60L);
+    d.put("watchdogSweepMillis", 1000L);
+    d.put("errorRateWindowSeconds", 60L);
+    d.put("errorRateMinCalls", 10L);
+    d.put("errorRateThreshold", 0.5);
+    d.put("halfOpenAfterSeconds", 30L);
+    d.put("probeTimeoutSeconds", 60L);
+    d.put("circuitSweepMillis", 1000L);
+    d.put("retryStormLimit", 0);
+    d.put("retryStormWindowSeconds", 60L);
     return d;
   }
 
@@ -112,13 +124,18 @@ public record Settings(JsonObject values) {
       if (def instanceof Long) {
         return Long.parseLong(value);
       }
+      if (def instanceof Double) {
+        return Double.parseDouble(value);
+      }
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "setting "
               + key
               + " ("
               + environmentName(key)
-              + ") must be a whole number, not \""
+              + ") must be a "
+              + (def instanceof Double ? "number" : "whole number")
+              + ", not \""
               + value
               + "\"");
     }

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governor.knowledge.Json;
 import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.Alert;
 import dev.governor.knowledge.model.AuditEntry;
+import dev.governor.knowledge.model.Circuit;
 import dev.governor.knowledge.model.EscalationDetail;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** The JSON shapes of the API's answers. */
 final class Views {
@@ -22,10 +25,30 @@ final class Views {
         .end(body instanceof String text ? text : Json.write(body));
   }
 
+  /** An agent as registered: active, its circuit closed. */
   static ObjectNode agent(Agent agent) {
+    return agent(agent, Circuit.closed(agent.id()), List.of());
+  }
+
+  /** An agent with its status and circuit. */
+  static ObjectNode agent(Agent agent, Circuit circuit, List<Alert> openAlerts) {
     ObjectNode node = Json.MAPPER.valueToTree(agent);
-    // Nothing can pause an agent yet; every registered agent is active.
-    node.put("status", "active");
+    node.put("status", status(circuit, openAlerts));
+    node.set("circuit", circuit(circuit));
+    return node;
+  }
+
+  /** {@code paused} while the circuit is open, else {@code silent} while the watchdog says so. */
+  static String status(Circuit circuit, List<Alert> openAlerts) {
+    if (circuit.isOpen()) {
+      return "paused";
+    }
+    return openAlerts.stream().anyMatch(a -> Alert.SILENT.equals(a.kind())) ? "silent" : "active";
+  }
+
+  static ObjectNode circuit(Circuit circuit) {
+    ObjectNode node = Json.MAPPER.valueToTree(circuit);
+    node.remove("agentId");
     return node;
   }
 

@@ -51,6 +51,10 @@ final class RunningGovernor implements BeforeEachCallback, AfterEachCallback {
     return http;
   }
 
+  int port() {
+    return governor.port();
+  }
+
   /** Stops Governor and starts it again on the same data, on a new port. */
   void restart() throws Exception {
     governor.close();

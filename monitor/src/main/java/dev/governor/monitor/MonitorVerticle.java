@@ -10,18 +10,31 @@ import dev.governor.knowledge.bus.Messages.ActionEffectSet;
 import dev.governor.knowledge.bus.Messages.AgentJoined;
 import dev.governor.knowledge.bus.Messages.AgentRegistered;
 import dev.governor.knowledge.bus.Messages.AgentRegistration;
+import dev.governor.knowledge.bus.Messages.BudgetsChange;
+import dev.governor.knowledge.bus.Messages.BudgetsChanged;
+import dev.governor.knowledge.bus.Messages.Heartbeat;
+import dev.governor.knowledge.bus.Messages.HeartbeatRecorded;
 import dev.governor.knowledge.bus.Messages.PlanAccepted;
 import dev.governor.knowledge.bus.Messages.PlanReceived;
 import dev.governor.knowledge.bus.Messages.PlanSubmission;
 import dev.governor.knowledge.bus.Messages.StepReportSubmission;
 import dev.governor.knowledge.bus.Messages.StepReported;
+import dev.governor.knowledge.bus.Messages.Symptom;
+import dev.governor.knowledge.bus.Messages.SymptomKind;
 import dev.governor.knowledge.bus.Messages.TaskAdvance;
 import dev.governor.knowledge.bus.Messages.TaskAdvanced;
 import dev.governor.knowledge.bus.Messages.TaskOpened;
 import dev.governor.knowledge.bus.Messages.TaskOpening;
+import dev.governor.knowledge.bus.Messages.TelemetryAccepted;
+import dev.governor.knowledge.bus.Messages.TelemetryBatch;
+import dev.governor.knowledge.bus.Messages.UsageQuery;
+import dev.governor.knowledge.bus.Messages.UsageReport;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.Budgets;
+import dev.governor.knowledge.model.Circuit;
+import dev.governor.knowledge.model.CircuitState;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Environment;
@@ -33,6 +46,8 @@ import dev.governor.knowledge.model.StepReport;
 import dev.governor.knowledge.model.StepState;
 import dev.governor.knowledge.model.Task;
 import dev.governor.knowledge.model.TaskGraph;
+import dev.governor.knowledge.model.TelemetryEvent;
+import dev.governor.knowledge.model.Usage;
 import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
 import dev.governor.knowledge.store.TaskStore;
@@ -44,6 +59,8 @@ import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +71,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Monitor: the sensors. Takes in what agents and operators send, checks it, records it and passes
- * valid plans on to Analyze.
+ * valid plans on to Analyze. Keeps each agent's running figures (usage per task, tool-call error
+ * rate, last heartbeat), checks them against the agent's budgets, runs the watchdog, and hands what
+ * it notices to Plan as symptoms.
  *
  * <p>A plan is queued for recording and published in the same step: the store's single writer
  * applies writes in order, so the decision that Execute records later can never be durable without
@@ -64,6 +83,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
   private static final int NAME_LIMIT = 200;
+  private static final long USAGE_FLUSH_MILLIS = 200;
 
   private final KnowledgeStore store;
   private final Clock clock;
@@ -73,6 +93,15 @@ public final class MonitorVerticle extends VerticleBase {
   private IdempotencyKeys keys;
   private EvidenceVerifiers verifiers;
   private PhasePaths phasePaths;
+  private final Map<String, Figures> figures = new HashMap<>();
+  private Duration errorWindow;
+  private long errorRateMinCalls;
+  private double errorRateThreshold;
+  private Duration heartbeatTimeout;
+  private RetryStorms retryStorms;
+  private long watchdogTimer;
+  private long flushTimer;
+  private final Map<String, Usage> unflushedUsage = new HashMap<>();
 
   public MonitorVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -89,16 +118,309 @@ public final class MonitorVerticle extends VerticleBase {
     verifiers =
         EvidenceVerifiers.load(Duration.ofSeconds(config().getLong("gitTimeoutSeconds", 10L)));
     phasePaths = PhasePaths.load(config().getString("phasesFile", ""), verifiers::knows);
+    errorWindow = Duration.ofSeconds(config().getLong("errorRateWindowSeconds", 60L));
+    errorRateMinCalls = config().getLong("errorRateMinCalls", 10L);
+    errorRateThreshold = config().getDouble("errorRateThreshold", 0.5);
+    heartbeatTimeout = Duration.ofSeconds(config().getLong("heartbeatTimeoutSeconds", 60L));
+    retryStorms =
+        new RetryStorms(
+            config().getInteger("retryStormLimit", 0),
+            Duration.ofSeconds(config().getLong("retryStormWindowSeconds", 60L)),
+            100_000);
+    store.telemetry().capacity(config().getLong("telemetryQueueEvents", 200_000L));
+    return knowledge
+        .read(s -> new Known(s.telemetry().usage(), s.telemetry().heartbeats()))
+        .compose(this::listen);
+  }
+
+  private record Known(List<Usage> usage, Map<String, Instant> heartbeats) {}
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(watchdogTimer);
+    vertx.cancelTimer(flushTimer);
+    return flushUsage();
+  }
+
+  /** Writes the steps and plans counted since the last flush. */
+  private Future<Void> flushUsage() {
+    if (unflushedUsage.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Usage> increments = List.copyOf(unflushedUsage.values());
+    unflushedUsage.clear();
+    return knowledge
+        .write(s -> s.telemetry().recordUsage(increments))
+        .onFailure(
+            failure -> {
+              LOG.warn("Could not record the steps of recent plans; will try again", failure);
+              increments.forEach(
+                  usage ->
+                      unflushedUsage.merge(
+                          usage.agentId() + "\n" + usage.taskId(), usage, Usage::plus));
+            });
+  }
+
+  private void usage(Message<UsageQuery> request) {
+    Figures agent = figures.get(request.body().agentId());
+    if (agent == null) {
+      request.reply(new UsageReport(request.body().agentId(), List.of(), null, false));
+      return;
+    }
+    request.reply(
+        new UsageReport(
+            request.body().agentId(),
+            List.copyOf(agent.tasks()),
+            agent.watched ? agent.lastHeard : null,
+            agent.silent));
+  }
+
+  private Future<?> listen(Known known) {
+    known.usage().forEach(usage -> figures(usage.agentId()).add(usage));
+    // Silence is counted from this start at the earliest: Governor heard nothing while it was down.
+    Instant started = clock.instant();
+    known
+        .heartbeats()
+        .forEach(
+            (agentId, at) -> {
+              Figures agent = figures(agentId);
+              agent.watched = true;
+              agent.lastHeard = at.isAfter(started) ? at : started;
+            });
+    watchdogTimer =
+        vertx.setPeriodic(config().getLong("watchdogSweepMillis", 1000L), id -> watchdog());
+    flushTimer = vertx.setPeriodic(USAGE_FLUSH_MILLIS, id -> flushUsage());
     return Future.all(
-        vertx.eventBus().consumer(Bus.MONITOR_OPEN_TASK, this::openTask).completion(),
-        vertx.eventBus().consumer(Bus.MONITOR_ADVANCE_TASK, this::advanceTask).completion(),
-        vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
-        vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion(),
-        vertx
-            .eventBus()
-            .consumer(Bus.MONITOR_SET_ACTION_EFFECT, this::setActionEffect)
-            .completion(),
-        vertx.eventBus().consumer(Bus.MONITOR_REPORT_STEP, this::reportStep).completion());
+        List.of(
+            vertx.eventBus().consumer(Bus.MONITOR_INGEST_TELEMETRY, this::ingest).completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_HEARTBEAT, this::heartbeat).completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_USAGE, this::usage).completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_SET_BUDGETS, this::setBudgets).completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_OPEN_TASK, this::openTask).completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_ADVANCE_TASK, this::advanceTask).completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_REGISTER_AGENT, this::registerAgent).completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_SUBMIT_PLAN, this::submitPlan).completion(),
+            vertx
+                .eventBus()
+                .consumer(Bus.MONITOR_SET_ACTION_EFFECT, this::setActionEffect)
+                .completion(),
+            vertx.eventBus().consumer(Bus.MONITOR_REPORT_STEP, this::reportStep).completion()));
+  }
+
+  // ---- telemetry, heartbeats, budgets, the watchdog ----
+
+  private void ingest(Message<TelemetryBatch> request) {
+    TelemetryBatch batch = request.body();
+    String agentId = batch.agent().id();
+    Instant now = clock.instant();
+    Collection<Usage> increments = Figures.increments(agentId, batch.events(), now);
+    knowledge
+        .write(
+            s ->
+                s.telemetry()
+                    .recordBatch(
+                        agentId, now, batch.events().size(), batch.eventsJson(), increments))
+        .compose(
+            seq -> {
+              Figures agent = figures(agentId);
+              increments.forEach(agent::add);
+              long calls = 0;
+              long failed = 0;
+              for (TelemetryEvent event : batch.events()) {
+                calls += event.isToolCall() ? 1 : 0;
+                failed += event.failed() ? 1 : 0;
+              }
+              agent.countCalls(now, calls, failed);
+              List<Symptom> symptoms =
+                  telemetrySymptoms(batch.agent(), agent, increments, calls, failed, now);
+              return heard(agentId, now)
+                  .compose(v -> report(agentId, symptoms))
+                  .map(circuit -> new TelemetryAccepted(batch.events().size(), seq, circuit));
+            })
+        .onSuccess(request::reply)
+        .onFailure(failure -> failWrite(request, "telemetry", failure));
+  }
+
+  private List<Symptom> telemetrySymptoms(
+      Agent agent,
+      Figures figures,
+      Collection<Usage> increments,
+      long calls,
+      long failed,
+      Instant now) {
+    Circuit circuit = store.circuits().circuit(agent.id());
+    List<Symptom> symptoms = new ArrayList<>();
+    if (circuit.state() == CircuitState.HALF_OPEN && calls > 0) {
+      figures.forgetErrors();
+      if (failed > 0) {
+        symptoms.add(
+            symptom(
+                agent.id(),
+                SymptomKind.PROBE_FAILED,
+                "probe failed: " + failed + " of " + calls + " tool calls failed",
+                now));
+        return symptoms;
+      }
+      symptoms.add(
+          symptom(
+              agent.id(),
+              SymptomKind.PROBE_CLEAN,
+              "probe succeeded: " + calls + " tool calls, none failed",
+              now));
+    }
+    if (circuit.isOpen()) {
+      return symptoms;
+    }
+    List<String> crossed =
+        figures.crossedBudgets(budgets(agent), increments.stream().map(Usage::taskId).toList());
+    if (!crossed.isEmpty()) {
+      symptoms.add(
+          symptom(agent.id(), SymptomKind.BUDGET_CROSSED, String.join("; ", crossed), now));
+      return symptoms;
+    }
+    double threshold =
+        budgets(agent).maxErrorRate() != null ? budgets(agent).maxErrorRate() : errorRateThreshold;
+    String errorRate = figures.errorRateCrossed(now, errorRateMinCalls, threshold);
+    if (errorRate != null) {
+      figures.forgetErrors();
+      symptoms.add(symptom(agent.id(), SymptomKind.ERROR_RATE, errorRate, now));
+    }
+    return symptoms;
+  }
+
+  private void heartbeat(Message<Heartbeat> request) {
+    String agentId = request.body().agentId();
+    Instant now = clock.instant();
+    knowledge
+        .write(s -> s.telemetry().recordHeartbeat(agentId, now))
+        .compose(
+            v -> {
+              figures(agentId).watched = true;
+              return heard(agentId, now);
+            })
+        .onSuccess(
+            v ->
+                request.reply(
+                    new HeartbeatRecorded(agentId, now, store.circuits().circuit(agentId))))
+        .onFailure(failure -> failWrite(request, "heartbeat", failure));
+  }
+
+  /** A watched agent was heard from; if it was silent, that is news. */
+  private Future<Circuit> heard(String agentId, Instant now) {
+    Figures agent = figures(agentId);
+    if (!agent.watched) {
+      return Future.succeededFuture(null);
+    }
+    agent.lastHeard = now;
+    if (!agent.silent) {
+      return Future.succeededFuture(null);
+    }
+    agent.silent = false;
+    return report(
+        agentId, List.of(symptom(agentId, SymptomKind.HEARD_AGAIN, "heard from again", now)));
+  }
+
+  private void watchdog() {
+    Instant now = clock.instant();
+    figures.forEach(
+        (agentId, agent) -> {
+          if (agent.watched
+              && !agent.silent
+              && agent.lastHeard != null
+              && agent.lastHeard.plus(heartbeatTimeout).isBefore(now)) {
+            agent.silent = true;
+            report(
+                agentId,
+                List.of(
+                    symptom(
+                        agentId,
+                        SymptomKind.SILENT,
+                        "no heartbeat for "
+                            + Duration.between(agent.lastHeard, now).toMillis() / 1000.0
+                            + " s (timeout "
+                            + heartbeatTimeout.toSeconds()
+                            + " s)",
+                        now)));
+          }
+        });
+  }
+
+  private void setBudgets(Message<BudgetsChange> request) {
+    BudgetsChange change = request.body();
+    Budgets budgets = change.budgets() == null ? Budgets.NONE : change.budgets();
+    if (budgets.maxErrorRate() != null
+        && (budgets.maxErrorRate() <= 0 || budgets.maxErrorRate() > 1)) {
+      Problem.invalid(
+              "invalid_request", "maxErrorRate is a share of tool calls, above 0 and at most 1")
+          .failReply(request);
+      return;
+    }
+    knowledge
+        .write(s -> s.updateBudgets(change.agentId(), budgets, change.actor(), clock.instant()))
+        .onSuccess(
+            agent -> {
+              BudgetsChanged changed = new BudgetsChanged(agent);
+              request.reply(changed);
+              vertx.eventBus().publish(Bus.MONITOR_BUDGETS, changed);
+            })
+        .onFailure(
+            failure -> {
+              if (failure instanceof KnowledgeException missing
+                  && missing.kind() == KnowledgeException.Kind.NOT_FOUND) {
+                request.fail(BusFailure.NOT_FOUND.code(), "unknown_agent: " + missing.getMessage());
+              } else {
+                failWrite(request, "budgets", failure);
+              }
+            });
+  }
+
+  /**
+   * Publishes each symptom and hands it to Plan, one after the other; the result is the agent's
+   * circuit after the last adaptation. A symptom Plan could not act on is logged, not fatal: the
+   * figures that caused it are kept and will cause it again.
+   */
+  private Future<Circuit> report(String agentId, List<Symptom> symptoms) {
+    Future<Circuit> chain = Future.succeededFuture(store.circuits().circuit(agentId));
+    for (Symptom symptom : symptoms) {
+      chain =
+          chain.compose(
+              previous -> {
+                vertx.eventBus().publish(Bus.MONITOR_SYMPTOMS, symptom);
+                return vertx
+                    .eventBus()
+                    .<dev.governor.knowledge.bus.Messages.Adapted>request(
+                        Bus.PLAN_HANDLE_SYMPTOM, symptom)
+                    .map(reply -> reply.body().circuit())
+                    .recover(
+                        failure -> {
+                          LOG.error("No adaptation for symptom {}", symptom, failure);
+                          return Future.succeededFuture(store.circuits().circuit(agentId));
+                        });
+              });
+    }
+    return chain;
+  }
+
+  private Figures figures(String agentId) {
+    return figures.computeIfAbsent(agentId, id -> new Figures(id, errorWindow));
+  }
+
+  private static Budgets budgets(Agent agent) {
+    return agent.budgets() == null ? Budgets.NONE : agent.budgets();
+  }
+
+  private static Symptom symptom(String agentId, SymptomKind kind, String message, Instant at) {
+    return new Symptom(agentId, kind, message, at);
+  }
+
+  private static void failWrite(Message<?> request, String what, Throwable failure) {
+    if (failure instanceof KnowledgeException refused
+        && refused.kind() == KnowledgeException.Kind.BUSY) {
+      request.fail(BusFailure.BUSY.code(), "busy: " + refused.getMessage());
+    } else {
+      LOG.error("Could not record {}", what, failure);
+      request.fail(BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage());
+    }
   }
 
   private void registerAgent(Message<AgentRegistration> request) {
@@ -473,6 +795,29 @@ public final class MonitorVerticle extends VerticleBase {
       problem.get().failReply(request);
       return;
     }
+    String agentId = submission.agent().id();
+    Instant now = clock.instant();
+    List<String> storms =
+        retryStorms.count(
+            agentId, submission.idempotencyKey(), submission.taskId(), submission.steps(), now);
+    if (!storms.isEmpty() && !store.circuits().circuit(agentId).isOpen()) {
+      // The circuit opens before this plan is reviewed, so the plan is denied by it.
+      report(
+              agentId,
+              List.of(
+                  symptom(
+                      agentId,
+                      SymptomKind.RETRY_STORM,
+                      "retry storm: " + String.join("; ", storms),
+                      now)))
+          .onComplete(opened -> withTask(request, submission));
+      return;
+    }
+    withTask(request, submission);
+  }
+
+  /** Looks up the plan's task, if it names one, and checks it belongs to the agent. */
+  private void withTask(Message<PlanSubmission> request, PlanSubmission submission) {
     if (submission.taskId() == null) {
       review(request, submission, null);
       return;
@@ -592,6 +937,38 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void accept(
+      Message<PlanSubmission> request,
+      Plan plan,
+      PlanSubmission submission,
+      String hash,
+      Task task) {
+    Usage planned =
+        Figures.planned(plan.agentId(), plan.taskId(), plan.steps().size(), plan.receivedAt());
+    Figures agent = figures(plan.agentId());
+    agent.add(planned);
+    // Counted now, written with the next flush: one write for many plans keeps reviews fast.
+    unflushedUsage.merge(plan.agentId() + "\n" + planned.taskId(), planned, Usage::plus);
+    List<String> crossed =
+        store.circuits().circuit(plan.agentId()).isOpen()
+            ? List.of()
+            : agent.crossedBudgets(budgets(submission.agent()), List.of(planned.taskId()));
+    if (crossed.isEmpty()) {
+      forward(request, plan, submission, hash, task);
+      return;
+    }
+    // The circuit opens before this plan is reviewed, so the plan is denied by it.
+    report(
+            plan.agentId(),
+            List.of(
+                symptom(
+                    plan.agentId(),
+                    SymptomKind.BUDGET_CROSSED,
+                    String.join("; ", crossed),
+                    plan.receivedAt())))
+        .onComplete(opened -> forward(request, plan, submission, hash, task));
+  }
+
+  private void forward(
       Message<PlanSubmission> request,
       Plan plan,
       PlanSubmission submission,

@@ -2,8 +2,12 @@ package dev.governor.plan;
 
 import dev.governor.knowledge.Ids;
 import dev.governor.knowledge.bus.Bus;
+import dev.governor.knowledge.bus.BusFailure;
+import dev.governor.knowledge.bus.Messages.Adaptation;
+import dev.governor.knowledge.bus.Messages.Adapted;
 import dev.governor.knowledge.bus.Messages.DecisionProposed;
 import dev.governor.knowledge.bus.Messages.PlanAnalyzed;
+import dev.governor.knowledge.bus.Messages.Symptom;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.DecisionPolicy;
@@ -29,7 +33,8 @@ import java.util.Map;
  * Plan: turns a plan's findings into its decision with {@link DecisionPolicy}, and opens an
  * escalation when the decision needs a person, with a deadline that depends on the severity of the
  * finding that asked for one. Its adaptation actions travel with the decision: a lease for each
- * approved step that writes a resource.
+ * approved step that writes a resource. It also turns Monitor's symptoms into adaptations ({@link
+ * Adaptations}) and has Execute carry them out.
  */
 public final class PlanVerticle extends VerticleBase {
 
@@ -53,7 +58,22 @@ public final class PlanVerticle extends VerticleBase {
       long seconds = config().getLong(key, 0L);
       escalationTimeouts.put(severity, Duration.ofSeconds(seconds > 0 ? seconds : fallback));
     }
-    return vertx.eventBus().consumer(Bus.ANALYZE_FINDINGS, this::decide).completion();
+    return Future.all(
+        vertx.eventBus().consumer(Bus.ANALYZE_FINDINGS, this::decide).completion(),
+        vertx.eventBus().consumer(Bus.PLAN_HANDLE_SYMPTOM, this::adapt).completion());
+  }
+
+  private void adapt(Message<Symptom> message) {
+    Adaptation adaptation = Adaptations.of(message.body());
+    vertx.eventBus().publish(Bus.PLAN_ADAPTATIONS, adaptation);
+    vertx
+        .eventBus()
+        .<Adapted>request(Bus.EXECUTE_ADAPT, adaptation)
+        .onSuccess(reply -> message.reply(reply.body()))
+        .onFailure(
+            failure ->
+                message.fail(
+                    BusFailure.UNAVAILABLE.code(), "unavailable: " + failure.getMessage()));
   }
 
   private void decide(Message<PlanAnalyzed> message) {

@@ -62,6 +62,33 @@ public final class Bus {
   /** Published {@link Messages.PlanReceived}: a valid plan, with its agent, to analyze. */
   public static final String MONITOR_PLANS = "governor.monitor.plans";
 
+  /**
+   * Request {@link Messages.TelemetryBatch}; reply {@link Messages.TelemetryAccepted} once the
+   * batch is durable and its figures are counted (and, when it crossed a budget, once the circuit
+   * it opened is recorded). A full telemetry queue fails it with {@link BusFailure#BUSY}.
+   */
+  public static final String MONITOR_INGEST_TELEMETRY = "governor.monitor.telemetry.ingest";
+
+  /** Request {@link Messages.Heartbeat}; reply {@link Messages.HeartbeatRecorded} once durable. */
+  public static final String MONITOR_HEARTBEAT = "governor.monitor.heartbeat";
+
+  /**
+   * Request {@link Messages.UsageQuery}; reply {@link Messages.UsageReport}: the running figures
+   * Monitor holds for an agent, to the last plan and batch.
+   */
+  public static final String MONITOR_USAGE = "governor.monitor.usage";
+
+  /**
+   * Request {@link Messages.BudgetsChange}; reply {@link Messages.BudgetsChanged} once recorded.
+   */
+  public static final String MONITOR_SET_BUDGETS = "governor.monitor.budgets.set";
+
+  /** Published {@link Messages.BudgetsChanged}: an operator changed an agent's budgets. */
+  public static final String MONITOR_BUDGETS = "governor.monitor.budgets";
+
+  /** Published {@link Messages.Symptom}: something Monitor saw that may need an adaptation. */
+  public static final String MONITOR_SYMPTOMS = "governor.monitor.symptoms";
+
   // ---- Analyze: facts through the active rules ----
 
   /** Published {@link Messages.PlanAnalyzed}: a plan with every finding the rules produced. */
@@ -77,6 +104,16 @@ public final class Bus {
 
   /** Published {@link Messages.DecisionProposed}: the combined decision, not yet recorded. */
   public static final String PLAN_DECISIONS = "governor.plan.decisions";
+
+  /**
+   * Request {@link Messages.Symptom}; reply {@link Messages.Adapted} once the adaptation it called
+   * for (if any) is carried out and recorded. Monitor sends its symptoms here and also publishes
+   * them on {@link #MONITOR_SYMPTOMS}.
+   */
+  public static final String PLAN_HANDLE_SYMPTOM = "governor.plan.symptom.handle";
+
+  /** Published {@link Messages.Adaptation}: what Plan decided to do about a symptom. */
+  public static final String PLAN_ADAPTATIONS = "governor.plan.adaptations";
 
   // ---- Execute: carrying decisions out ----
 
@@ -108,4 +145,28 @@ public final class Bus {
    * settled decision.
    */
   public static final String EXECUTE_RESOLVE_ESCALATION = "governor.execute.escalation.resolve";
+
+  /**
+   * Request {@link Messages.Adaptation}; reply {@link Messages.Adapted} once it is carried out: the
+   * circuit moved, the command pushed, the alert raised, all recorded and audited.
+   */
+  public static final String EXECUTE_ADAPT = "governor.execute.adapt";
+
+  /**
+   * Request {@link Messages.OperatorCommand}; reply {@link Messages.Adapted} once carried out and
+   * recorded. Fails with {@link BusFailure#CONFLICT} when there is nothing to resume or reset.
+   */
+  public static final String EXECUTE_COMMAND_AGENT = "governor.execute.agent.command";
+
+  /** Published {@link Messages.CircuitChanged}: an agent's circuit moved. */
+  public static final String EXECUTE_CIRCUITS = "governor.execute.circuits";
+
+  /**
+   * Published {@link Messages.CommandIssued}: a command for an agent is recorded; its command
+   * stream pushes it.
+   */
+  public static final String EXECUTE_COMMANDS = "governor.execute.commands";
+
+  /** Published {@link Messages.AlertChanged}: an alert was raised or cleared. */
+  public static final String EXECUTE_ALERTS = "governor.execute.alerts";
 }

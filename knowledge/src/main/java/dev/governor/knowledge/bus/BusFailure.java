@@ -9,6 +9,7 @@ public enum BusFailure {
   FORBIDDEN(403, "forbidden"),
   NOT_FOUND(404, "not_found"),
   CONFLICT(409, "conflict"),
+  BUSY(429, "busy"),
   UNAVAILABLE(503, "unavailable"),
   INTERNAL(500, "internal_error");
 

@@ -1,7 +1,10 @@
 package dev.governor.knowledge.bus;
 
 import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.AgentCommand;
+import dev.governor.knowledge.model.Alert;
 import dev.governor.knowledge.model.Budgets;
+import dev.governor.knowledge.model.Circuit;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.EffectClass;
 import dev.governor.knowledge.model.Escalation;
@@ -15,7 +18,10 @@ import dev.governor.knowledge.model.Resource;
 import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.StepReport;
 import dev.governor.knowledge.model.Task;
+import dev.governor.knowledge.model.TelemetryEvent;
+import dev.governor.knowledge.model.Usage;
 import dev.governor.knowledge.model.Verdict;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -165,6 +171,93 @@ public final class Messages {
   /** The version now deciding reviews. */
   public record RuleSetActivated(int version) {}
 
+  /**
+   * An authenticated agent's telemetry: its events, and the same events as the validated JSON it
+   * sent, which is what is stored.
+   */
+  public record TelemetryBatch(Agent agent, List<TelemetryEvent> events, String eventsJson) {
+    public TelemetryBatch {
+      Objects.requireNonNull(agent, "agent");
+      events = List.copyOf(events);
+    }
+  }
+
+  /** A durable batch, and the agent's circuit after it was counted. */
+  public record TelemetryAccepted(int accepted, long batchSeq, Circuit circuit) {}
+
+  /** An authenticated agent says it is alive. */
+  public record Heartbeat(String agentId) {}
+
+  /** A durable heartbeat, and the agent's circuit. */
+  public record HeartbeatRecorded(String agentId, Instant at, Circuit circuit) {}
+
+  /** Someone asks for an agent's running figures. */
+  public record UsageQuery(String agentId) {}
+
+  /**
+   * An agent's running figures per task, when it was last heard from (null unless it sends
+   * heartbeats) and whether the watchdog marked it silent.
+   */
+  public record UsageReport(String agentId, List<Usage> tasks, Instant lastHeard, boolean silent) {}
+
+  /** An operator replaces an agent's budgets. */
+  public record BudgetsChange(String agentId, Budgets budgets, String actor) {}
+
+  /** An agent's budgets, as now recorded. */
+  public record BudgetsChanged(Agent agent) {}
+
+  /** What Monitor saw that may call for an adaptation. */
+  public enum SymptomKind {
+    /** A budget (tokens, cost, runtime, action depth) was crossed. */
+    BUDGET_CROSSED,
+    /** Failed tool calls over the sliding window passed the agent's error rate. */
+    ERROR_RATE,
+    /** The same step or idempotency key came more often than allowed in the window. */
+    RETRY_STORM,
+    /** A half-open circuit's probe: tool calls that all succeeded. */
+    PROBE_CLEAN,
+    /** A half-open circuit's probe: a tool call failed. */
+    PROBE_FAILED,
+    /** No heartbeat within the configured time. */
+    SILENT,
+    /** A silent agent was heard from again. */
+    HEARD_AGAIN
+  }
+
+  /** A symptom about one agent, with what a person should read about it. */
+  public record Symptom(String agentId, SymptomKind kind, String message, Instant at) {}
+
+  /** What an adaptation does. */
+  public enum AdaptationAction {
+    OPEN_CIRCUIT,
+    CLOSE_CIRCUIT,
+    REOPEN_CIRCUIT,
+    RAISE_SILENCE_ALERT,
+    CLEAR_SILENCE_ALERT
+  }
+
+  /**
+   * An adaptation Plan chose for a symptom; {@code trip} says what opens a circuit (see {@link
+   * Circuit}).
+   */
+  public record Adaptation(
+      String agentId, AdaptationAction action, String trip, String reason, String actor) {}
+
+  /** An adaptation or operator command carried out: the agent's circuit afterwards. */
+  public record Adapted(Circuit circuit, AgentCommand command) {}
+
+  /** An operator's command for an agent: pause, resume, abort, or reset its circuit. */
+  public record OperatorCommand(String agentId, String command, String reason, String actor) {}
+
+  /** An agent's circuit moved. */
+  public record CircuitChanged(Circuit before, Circuit after) {}
+
+  /** A command for an agent, recorded. */
+  public record CommandIssued(AgentCommand command) {}
+
+  /** An alert raised or cleared. */
+  public record AlertChanged(Alert alert) {}
+
   /** Every message type, for codec registration. */
   static final List<Class<? extends Record>> ALL =
       List.of(
@@ -190,5 +283,20 @@ public final class Messages {
           EscalationAnswer.class,
           EscalationChanged.class,
           RuleSetActivation.class,
-          RuleSetActivated.class);
+          RuleSetActivated.class,
+          TelemetryBatch.class,
+          TelemetryAccepted.class,
+          Heartbeat.class,
+          HeartbeatRecorded.class,
+          UsageQuery.class,
+          UsageReport.class,
+          BudgetsChange.class,
+          BudgetsChanged.class,
+          Symptom.class,
+          Adaptation.class,
+          Adapted.class,
+          OperatorCommand.class,
+          CircuitChanged.class,
+          CommandIssued.class,
+          AlertChanged.class);
 }

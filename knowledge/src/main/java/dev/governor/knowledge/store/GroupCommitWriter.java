@@ -37,6 +37,9 @@ final class GroupCommitWriter implements AutoCloseable {
 
     AuditEntry audit(Instant at, String type, String actor, String subject, String payload)
         throws SQLException {
+      if (insertAudit == null) {
+        throw new IllegalStateException("this writer keeps no audit log");
+      }
       AuditEntry entry = AuditChain.next(head, at, type, actor, subject, payload);
       insertAudit.setLong(1, entry.seq());
       insertAudit.setLong(2, entry.at().toEpochMilli());
@@ -87,16 +90,32 @@ final class GroupCommitWriter implements AutoCloseable {
   GroupCommitWriter(
       Connection connection, AuditChain.Head head, int queueCapacity, Durability durability)
       throws SQLException {
+    this(connection, head, queueCapacity, "governor-knowledge-writer", durability);
+  }
+
+  /**
+   * A writer on its own connection and thread; with a null {@code head} it keeps no audit log (a
+   * second audit head would fork the chain), as the telemetry writer does.
+   */
+  GroupCommitWriter(
+      Connection connection,
+      AuditChain.Head head,
+      int queueCapacity,
+      String threadName,
+      Durability durability)
+      throws SQLException {
     this.connection = connection;
     this.durability = durability;
     this.head = head;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     connection.setAutoCommit(false);
     this.insertAudit =
-        connection.prepareStatement(
-            "INSERT INTO audit_log (seq, at, type, actor, subject, payload, prev_hash, hash)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    this.thread = new Thread(this::loop, "governor-knowledge-writer");
+        head == null
+            ? null
+            : connection.prepareStatement(
+                "INSERT INTO audit_log (seq, at, type, actor, subject, payload, prev_hash, hash)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    this.thread = new Thread(this::loop, threadName);
     thread.setDaemon(true);
     thread.start();
   }
@@ -108,8 +127,7 @@ final class GroupCommitWriter implements AutoCloseable {
           new KnowledgeException(KnowledgeException.Kind.UNAVAILABLE, "the store is closing"));
     } else if (!queue.offer(new Pending<>(work, result))) {
       result.completeExceptionally(
-          new KnowledgeException(
-              KnowledgeException.Kind.UNAVAILABLE, "the store's write queue is full"));
+          new KnowledgeException(KnowledgeException.Kind.BUSY, "the store's write queue is full"));
     }
     return result;
   }

@@ -7,7 +7,9 @@ public final class KnowledgeException extends RuntimeException {
   public enum Kind {
     NOT_FOUND,
     CONFLICT,
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** The write queue is full: try again later. */
+    BUSY
   }
 
   private final Kind kind;

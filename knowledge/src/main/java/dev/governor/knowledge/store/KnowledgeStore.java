@@ -89,9 +89,25 @@ public final class KnowledgeStore implements AutoCloseable {
   private final Map<String, Agent> agentsById = new ConcurrentHashMap<>();
   private final OperatorStore operators = new OperatorStore(this);
 
-  private KnowledgeStore(JdbcConnectionPool readers, GroupCommitWriter writer) {
+  private final TelemetryStore telemetry;
+  private final CircuitStore circuits;
+
+  private KnowledgeStore(
+      JdbcConnectionPool readers, GroupCommitWriter writer, TelemetryStore telemetry) {
     this.readers = readers;
     this.writer = writer;
+    this.telemetry = telemetry;
+    this.circuits = new CircuitStore(this);
+  }
+
+  /** Telemetry, heartbeats and running figures, on their own writer. */
+  public TelemetryStore telemetry() {
+    return telemetry;
+  }
+
+  /** Circuits, agent commands and alerts. */
+  public CircuitStore circuits() {
+    return circuits;
   }
 
   /** Opens (creating or migrating as needed) the H2 database {@code governor} in a folder. */
@@ -102,31 +118,60 @@ public final class KnowledgeStore implements AutoCloseable {
       throw new KnowledgeException(
           KnowledgeException.Kind.UNAVAILABLE, "cannot create data folder " + dataDir, e);
     }
-    String url =
-        "jdbc:h2:file:"
-            + dataDir.toAbsolutePath().resolve("governor")
-            + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
-    return open(url, "governor", "");
+    String options = ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64";
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("governor") + options;
+    // Telemetry in a file of its own: an H2 commit writes every changed page of its database, and
+    // the review writer must not be the one writing out telemetry.
+    String telemetryUrl =
+        "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("governor-telemetry") + options;
+    return open(url, "governor", "", telemetryUrl);
   }
 
   /** Opens the store at a JDBC URL, bringing its schema up to date first. */
   public static KnowledgeStore open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, jdbcUrl);
+  }
+
+  /**
+   * Opens the store, with telemetry at {@code telemetryUrl} (which may be the same database); its
+   * schema has its own migrations and history table.
+   */
+  private static KnowledgeStore open(
+      String jdbcUrl, String user, String password, String telemetryUrl) {
     Flyway.configure()
         .dataSource(jdbcUrl, user, password)
         .locations("classpath:db/migration")
         .load()
         .migrate();
+    Flyway.configure()
+        .dataSource(telemetryUrl, user, password)
+        .locations("classpath:db/telemetry")
+        .table("flyway_telemetry_history")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
     JdbcConnectionPool readers = JdbcConnectionPool.create(jdbcUrl, user, password);
     readers.setMaxConnections(READ_POOL_SIZE);
+    TelemetryStore telemetry = null;
     try {
+      telemetry = TelemetryStore.open(telemetryUrl, user, password);
       Connection writeConnection = DriverManager.getConnection(jdbcUrl, user, password);
       AuditChain.Head head = readHead(writeConnection);
       return new KnowledgeStore(
           readers,
           new GroupCommitWriter(
-              writeConnection, head, WRITE_QUEUE_CAPACITY, durability(writeConnection)));
+              writeConnection, head, WRITE_QUEUE_CAPACITY, durability(writeConnection)),
+          telemetry);
     } catch (SQLException e) {
       readers.dispose();
+      if (telemetry != null) {
+        try {
+          telemetry.close();
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
       throw new KnowledgeException(
           KnowledgeException.Kind.UNAVAILABLE, "cannot open the store: " + e.getMessage(), e);
     }
@@ -822,6 +867,48 @@ public final class KnowledgeStore implements AutoCloseable {
     return operators;
   }
 
+  /** Replaces an agent's budgets, as an operator decided; returns the updated agent. */
+  public CompletableFuture<Agent> updateBudgets(
+      String agentId, Budgets budgets, String actor, Instant at) {
+    return writer
+        .submit(
+            tx -> {
+              Agent agent =
+                  findAgent(tx.connection(), agentId)
+                      .orElseThrow(
+                          () ->
+                              new KnowledgeException(
+                                  KnowledgeException.Kind.NOT_FOUND, "no agent " + agentId));
+              try (PreparedStatement update =
+                  tx.connection().prepareStatement("UPDATE agents SET budgets = ? WHERE id = ?")) {
+                update.setString(1, Json.write(budgets));
+                update.setString(2, agentId);
+                update.executeUpdate();
+              }
+              Map<String, Object> payload = new LinkedHashMap<>();
+              payload.put("before", agent.budgets());
+              payload.put("after", budgets);
+              tx.audit(at, "agent.budgets_changed", actor, "agent:" + agentId, Json.write(payload));
+              return new Agent(
+                  agent.id(),
+                  agent.name(),
+                  agent.owner(),
+                  agent.environment(),
+                  agent.grants(),
+                  budgets,
+                  agent.labels(),
+                  agent.registeredAt(),
+                  agent.tools());
+            })
+        .thenApply(
+            updated -> {
+              agentsById.put(agentId, updated);
+              agentsByTokenHash.replaceAll(
+                  (hash, cached) -> cached.id().equals(agentId) ? updated : cached);
+              return updated;
+            });
+  }
+
   // ---- for the other stores of this package, which share the writer and the readers ----
 
   private final TaskStore tasks = new TaskStore(this);
@@ -859,9 +946,9 @@ public final class KnowledgeStore implements AutoCloseable {
         .orElse(0L);
   }
 
-  /** True when the writer runs and the database answers a query. */
+  /** True when the writers run and the database answers a query. */
   public boolean healthy() {
-    if (!writer.isRunning()) {
+    if (!writer.isRunning() || !telemetry.isRunning()) {
       return false;
     }
     try (Connection connection = readers.getConnection();
@@ -877,6 +964,7 @@ public final class KnowledgeStore implements AutoCloseable {
   public void close() {
     try {
       writer.close();
+      telemetry.close();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -995,8 +1083,7 @@ public final class KnowledgeStore implements AutoCloseable {
    * itself once per batch, after its commit and before any acknowledgement. This does not fsync: an
    * operating-system crash can still lose the last commits.
    */
-  private static GroupCommitWriter.Durability durability(Connection connection)
-      throws SQLException {
+  static GroupCommitWriter.Durability durability(Connection connection) throws SQLException {
     if (!connection.isWrapperFor(JdbcConnection.class)) {
       return () -> {};
     }
@@ -1015,6 +1102,16 @@ public final class KnowledgeStore implements AutoCloseable {
       return rows.next()
           ? new AuditChain.Head(rows.getLong(1), rows.getString(2))
           : AuditChain.Head.EMPTY;
+    }
+  }
+
+  private static Optional<Agent> findAgent(Connection connection, String id) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT * FROM agents WHERE id = ?")) {
+      select.setString(1, id);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(agent(rows)) : Optional.empty();
+      }
     }
   }
 
