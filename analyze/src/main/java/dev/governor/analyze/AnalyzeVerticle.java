@@ -10,8 +10,10 @@ import dev.governor.knowledge.bus.Messages.PlanReceived;
 import dev.governor.knowledge.bus.Messages.RuleSetActivated;
 import dev.governor.knowledge.bus.Messages.RuleSetActivation;
 import dev.governor.knowledge.bus.Messages.StepReported;
+import dev.governor.knowledge.bus.Messages.TaskAdvanced;
 import dev.governor.knowledge.bus.RecordCodec;
 import dev.governor.knowledge.model.Circuit;
+import dev.governor.knowledge.model.Environment;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Lease;
 import dev.governor.knowledge.model.Plan;
@@ -23,6 +25,7 @@ import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeException;
 import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.knowledge.store.TaskStore;
 import dev.governor.rules.ActionCatalogue;
 import dev.governor.rules.CompiledRuleSet;
 import dev.governor.rules.DefaultLibrary;
@@ -31,6 +34,7 @@ import dev.governor.rules.RuleCompilationException;
 import dev.governor.rules.RuleCompiler;
 import dev.governor.rules.RuleEngine;
 import dev.governor.rules.RuleTests;
+import dev.governor.rules.model.Agent.SandboxRecord;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -70,6 +74,9 @@ public final class AnalyzeVerticle extends VerticleBase {
   // Resource → the leases held on it, by fencing token; confined to this verticle's event loop.
   private final Map<String, Map<Long, Lease>> leases = new HashMap<>();
   private String leaseConflict;
+  // Name and owner → tasks finished in sandbox; confined to this verticle's event loop.
+  private final Map<TaskStore.Lineage, Integer> sandboxRecords = new HashMap<>();
+  private int sandboxTasksRequired;
 
   public AnalyzeVerticle(KnowledgeStore store, Clock clock) {
     this.store = store;
@@ -81,6 +88,7 @@ public final class AnalyzeVerticle extends VerticleBase {
     RecordCodec.registerAll(vertx);
     knowledge = new Knowledge(vertx, store);
     leaseConflict = config().getString("leaseConflict", "escalate");
+    sandboxTasksRequired = config().getInteger("sandboxTasksRequired", 3);
     if (!leaseConflict.equals("escalate") && !leaseConflict.equals("deny")) {
       return Future.failedFuture(
           new IllegalArgumentException(
@@ -93,6 +101,8 @@ public final class AnalyzeVerticle extends VerticleBase {
         .onSuccess(known -> known.values().forEach(r -> creators.put(r.target(), r.createdBy())))
         .compose(known -> knowledge.read(s -> s.leases().active(clock.instant())))
         .onSuccess(held -> held.forEach(this::holdLease))
+        .compose(held -> knowledge.read(s -> s.tasks().sandboxRecords()))
+        .onSuccess(sandboxRecords::putAll)
         .compose(known -> activeRuleSet())
         .compose(
             ruleSet ->
@@ -120,6 +130,7 @@ public final class AnalyzeVerticle extends VerticleBase {
                       .<LeasesGranted>consumer(
                           Bus.EXECUTE_LEASES, m -> m.body().leases().forEach(this::holdLease))
                       .completion(),
+                  vertx.eventBus().consumer(Bus.MONITOR_TASKS, this::countSandboxTask).completion(),
                   vertx
                       .eventBus()
                       .consumer(Bus.ANALYZE_ACTIVATE_RULE_SET, this::activate)
@@ -248,6 +259,38 @@ public final class AnalyzeVerticle extends VerticleBase {
     }
   }
 
+  /** A task of a sandbox agent that passed its last gate adds to its lineage's record. */
+  private void countSandboxTask(Message<Object> message) {
+    if (!(message.body() instanceof TaskAdvanced advanced)
+        || advanced.refused()
+        || advanced.replay()
+        || !advanced.task().isDone()) {
+      return;
+    }
+    knowledge
+        .read(s -> s.agent(advanced.task().agentId()))
+        .onSuccess(
+            agent ->
+                agent
+                    .filter(a -> a.environment() == Environment.SANDBOX)
+                    .ifPresent(
+                        a ->
+                            sandboxRecords.merge(
+                                new TaskStore.Lineage(a.name(), a.owner()), 1, Integer::sum)))
+        .onFailure(
+            failure ->
+                LOG.error(
+                    "Could not count task {} in its agent's sandbox record",
+                    advanced.task().id(),
+                    failure));
+  }
+
+  private SandboxRecord sandboxRecord(dev.governor.knowledge.model.Agent agent) {
+    int completed =
+        sandboxRecords.getOrDefault(new TaskStore.Lineage(agent.name(), agent.owner()), 0);
+    return new SandboxRecord(completed, sandboxTasksRequired);
+  }
+
   private void holdLease(Lease lease) {
     leases.computeIfAbsent(lease.resource(), r -> new HashMap<>()).put(lease.fencingToken(), lease);
   }
@@ -282,7 +325,12 @@ public final class AnalyzeVerticle extends VerticleBase {
     PlanAnalyzed analyzed;
     try {
       ReviewContext context =
-          new ReviewContext(creators, received.task(), leasesOn(received.plan()), leaseConflict);
+          new ReviewContext(
+              creators,
+              received.task(),
+              leasesOn(received.plan()),
+              leaseConflict,
+              sandboxRecord(received.agent()));
       RuleEngine.Evaluation evaluation =
           engine.evaluate(received.agent(), received.plan(), catalogue, context);
       analyzed =

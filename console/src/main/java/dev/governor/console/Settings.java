@@ -37,6 +37,8 @@ public record Settings(JsonObject values) {
     d.put("maxWaitSeconds", 60);
     d.put("reviewTimeoutSeconds", 30);
     d.put("sessionHours", 12);
+    // Tasks a production agent's name and owner must have finished in sandbox; 0 turns it off.
+    d.put("sandboxTasksRequired", 3);
     d.put("leaseTtlSeconds", 900L);
     // escalate or deny: what another agent's write to a leased resource gets.
     d.put("leaseConflict", "escalate");

@@ -13,7 +13,10 @@ class ActionCatalogueTest {
 
   static final String ADMIN = "catalogue-admin";
 
-  @RegisterExtension final RunningGovernor governor = new RunningGovernor(ADMIN);
+  // Production agents here show how effects decide; sandbox first is SandboxFirstTest's subject.
+  @RegisterExtension
+  final RunningGovernor governor =
+      new RunningGovernor(ADMIN, java.util.Map.of("sandboxTasksRequired", 0));
 
   @Test
   @DisplayName("An agent's declared tool effect counts, and an operator's override beats it")

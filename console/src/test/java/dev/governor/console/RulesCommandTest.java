@@ -26,7 +26,7 @@ class RulesCommandTest {
   void validate() throws Exception {
     writeDefaultLibrary();
     assertThat(run("validate", rules.toString())).isZero();
-    assertThat(out.toString()).contains("7 file(s) compile");
+    assertThat(out.toString()).contains("8 file(s) compile");
 
     Files.writeString(rules.resolve("broken.drl"), RuleSetApiTest.BROKEN_RULE);
     assertThat(run("validate", rules.toString())).isEqualTo(1);

@@ -22,7 +22,8 @@ public final class DefaultLibrary {
     "budgets.drl",
     "reads.drl",
     "tasks.drl",
-    "leases.drl"
+    "leases.drl",
+    "sandbox.drl"
   };
 
   private DefaultLibrary() {}

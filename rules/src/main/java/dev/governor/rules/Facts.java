@@ -63,7 +63,8 @@ public final class Facts {
             agent.grants(),
             agent.labels(),
             agent.budgets().maxStepsPerPlan(),
-            agent.budgets().maxActionDepth()));
+            agent.budgets().maxActionDepth(),
+            context.sandboxRecord()));
     // Whether the agent created a step's target is a fact about the pair, so it sits on the step.
     facts.add(
         new dev.governor.rules.model.Plan(

@@ -144,7 +144,12 @@ public final class RuleTests {
               null));
       onConflict = lease.onConflict();
     }
-    return new ReviewContext(Map.of(), task, leases, onConflict);
+    RuleTestCase.TestAgent agent = testCase.agent();
+    dev.governor.rules.model.Agent.SandboxRecord sandbox =
+        new dev.governor.rules.model.Agent.SandboxRecord(
+            agent.sandboxTasksCompleted() == null ? 0 : agent.sandboxTasksCompleted(),
+            agent.sandboxTasksRequired() == null ? 0 : agent.sandboxTasksRequired());
+    return new ReviewContext(Map.of(), task, leases, onConflict, sandbox);
   }
 
   private static RuleTestResult failed(

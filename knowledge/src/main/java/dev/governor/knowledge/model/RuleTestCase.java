@@ -55,11 +55,23 @@ public record RuleTestCase(
       List<String> grants,
       Budgets budgets,
       Map<String, String> labels,
-      Map<String, EffectClass> tools) {
+      Map<String, EffectClass> tools,
+      Integer sandboxTasksCompleted,
+      Integer sandboxTasksRequired) {
     public TestAgent {
       grants = grants == null ? List.of() : List.copyOf(grants);
       labels = labels == null ? Map.of() : Map.copyOf(labels);
       tools = tools == null ? Map.of() : Map.copyOf(tools);
+    }
+
+    /** An example agent with no sandbox requirement. */
+    public TestAgent(
+        String environment,
+        List<String> grants,
+        Budgets budgets,
+        Map<String, String> labels,
+        Map<String, EffectClass> tools) {
+      this(environment, grants, budgets, labels, tools, null, null);
     }
   }
 

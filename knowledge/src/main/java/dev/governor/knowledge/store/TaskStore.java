@@ -373,6 +373,32 @@ public final class TaskStore {
 
   // ---- reads (blocking) ----
 
+  /** Who an agent is across environments: its name and owner. */
+  public record Lineage(String name, String owner) {}
+
+  /**
+   * How many tasks each lineage finished in sandbox: opened by a sandbox agent of that name and
+   * owner, and moved through every phase gate of its path.
+   */
+  public Map<Lineage, Integer> sandboxRecords() {
+    try (Connection connection = store.reader();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT a.name, a.owner, t.body FROM tasks t JOIN agents a ON a.id = t.agent_id"
+                    + " WHERE a.environment = 'sandbox'");
+        ResultSet rows = select.executeQuery()) {
+      Map<Lineage, Integer> records = new HashMap<>();
+      while (rows.next()) {
+        if (Json.read(rows.getString(3), Task.class).isDone()) {
+          records.merge(new Lineage(rows.getString(1), rows.getString(2)), 1, Integer::sum);
+        }
+      }
+      return records;
+    } catch (SQLException e) {
+      throw KnowledgeStore.unavailable(e);
+    }
+  }
+
   public Optional<Task> task(String id) {
     try (Connection connection = store.reader()) {
       return findTask(connection, id);

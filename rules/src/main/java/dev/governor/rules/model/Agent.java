@@ -17,6 +17,20 @@ public final class Agent {
   private final Map<String, String> labels;
   private final Integer maxStepsPerPlan;
   private final Integer maxActionDepth;
+  private final SandboxRecord sandboxRecord;
+
+  /**
+   * How many tasks the same agent (same name and owner) brought through every phase gate in {@code
+   * sandbox}, and how many a {@code production} agent needs before its writes go through on rules
+   * alone ({@code required} 0: no such requirement).
+   */
+  public record SandboxRecord(int completedTasks, int required) {
+    public static final SandboxRecord NOT_REQUIRED = new SandboxRecord(0, 0);
+
+    public boolean isClean() {
+      return completedTasks >= required;
+    }
+  }
 
   public Agent(
       String id,
@@ -27,6 +41,28 @@ public final class Agent {
       Map<String, String> labels,
       Integer maxStepsPerPlan,
       Integer maxActionDepth) {
+    this(
+        id,
+        name,
+        owner,
+        environment,
+        grants,
+        labels,
+        maxStepsPerPlan,
+        maxActionDepth,
+        SandboxRecord.NOT_REQUIRED);
+  }
+
+  public Agent(
+      String id,
+      String name,
+      String owner,
+      String environment,
+      List<String> grants,
+      Map<String, String> labels,
+      Integer maxStepsPerPlan,
+      Integer maxActionDepth,
+      SandboxRecord sandboxRecord) {
     this.id = id;
     this.name = name;
     this.owner = owner;
@@ -35,6 +71,7 @@ public final class Agent {
     this.labels = Map.copyOf(labels);
     this.maxStepsPerPlan = maxStepsPerPlan;
     this.maxActionDepth = maxActionDepth;
+    this.sandboxRecord = sandboxRecord == null ? SandboxRecord.NOT_REQUIRED : sandboxRecord;
   }
 
   public String getId() {
@@ -71,5 +108,20 @@ public final class Agent {
   /** The agent's action-depth budget (steps per task), or null for none. */
   public Integer getMaxActionDepth() {
     return maxActionDepth;
+  }
+
+  /** Tasks of this agent's name and owner that passed every phase gate in sandbox. */
+  public int getSandboxTasksCompleted() {
+    return sandboxRecord.completedTasks();
+  }
+
+  /** How many such tasks a production agent needs; 0 when none are required. */
+  public int getSandboxTasksRequired() {
+    return sandboxRecord.required();
+  }
+
+  /** Whether the sandbox record is clean: at least the required number of completed tasks. */
+  public boolean isSandboxRecordClean() {
+    return sandboxRecord.isClean();
   }
 }
