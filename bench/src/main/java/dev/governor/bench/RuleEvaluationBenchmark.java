@@ -47,6 +47,8 @@ public class RuleEvaluationBenchmark {
   private CompiledRuleSet empty;
   private KieContainer bareContainer;
   private StatelessKieSession bare;
+  private org.kie.api.runtime.KieSessionsPool barePool;
+  private StatelessKieSession barePooled;
   private Agent agent;
   private Plan plan;
   private List<Object> facts;
@@ -66,6 +68,8 @@ public class RuleEvaluationBenchmark {
     }
     bareContainer = services.newKieContainer(id);
     bare = bareContainer.getKieBase().newStatelessKieSession();
+    barePool = bareContainer.getKieBase().newKieSessionsPool(4);
+    barePooled = barePool.newStatelessKieSession();
     agent =
         new Agent(
             "a",
@@ -116,6 +120,7 @@ public class RuleEvaluationBenchmark {
   public void dispose() {
     library.close();
     empty.close();
+    barePool.shutdown();
     bareContainer.dispose();
   }
 
@@ -133,6 +138,13 @@ public class RuleEvaluationBenchmark {
   @Benchmark
   public List<Object> factsOnly() {
     return Facts.of(agent, plan, ActionCatalogue.DEFAULTS, Map.of());
+  }
+
+  /** Bare Drools with the same pooled working memories the server path uses. */
+  @Benchmark
+  public List<Object> bareDroolsPooledSession() {
+    barePooled.execute(facts);
+    return facts;
   }
 
   @Benchmark

@@ -50,6 +50,8 @@ public record Settings(JsonObject values) {
     d.put("telemetryQueueEvents", 200_000L);
     d.put("heartbeatTimeoutSeconds", 60L);
     d.put("watchdogSweepMillis", 1000L);
+    // An open task with no plan, step report or phase change for this long is stalled; 0: off.
+    d.put("taskStallTimeoutSeconds", 1800L);
     d.put("errorRateWindowSeconds", 60L);
     d.put("errorRateMinCalls", 10L);
     d.put("errorRateThreshold", 0.5);

@@ -80,6 +80,39 @@ class LeaseTest {
 
   @Test
   @DisplayName(
+      "An agent writing one resource again and again holds one lease, handed to its latest step")
+  void repeatedWritesByOneAgentShareOneLease() {
+    String table = dir.resolve("table.csv").toString();
+    JsonObject job = fixture.agent("nightly-job", "fs.write:" + dir + "/**");
+    JsonObject other = fixture.agent("other", "fs.write:" + dir + "/**");
+    JsonObject last = null;
+    for (int i = 0; i < 50; i++) {
+      last = fixture.decided(job, plan(null, step("s1", "fs.write", table)));
+      assertThat(last.getString("verdict")).isEqualTo("APPROVED");
+    }
+    JsonArray leases = fixture.http().get("/api/v1/leases", ADMIN).json().getJsonArray("leases");
+    assertThat(leases).hasSize(1);
+    assertThat(leases.getJsonObject(0).getString("planId")).isEqualTo(last.getString("planId"));
+
+    // Held off while the job's latest step runs; through once that step reports.
+    assertThat(
+            fixture.decided(other, plan(null, step("s1", "fs.write", table))).getString("verdict"))
+        .isEqualTo("ESCALATED");
+    Http.Reply reported =
+        fixture.report(
+            job,
+            last.getString("planId"),
+            "s1",
+            TaskFixture.succeeded(
+                TaskFixture.fileEvidence(TaskFixture.write(java.nio.file.Path.of(table), "rows"))));
+    assertThat(reported.status()).as(reported.json().encode()).isEqualTo(200);
+    assertThat(
+            fixture.decided(other, plan(null, step("s1", "fs.write", table))).getString("verdict"))
+        .isEqualTo("APPROVED");
+  }
+
+  @Test
+  @DisplayName(
       "A person who lets the held-off write through gives it a lease with a higher fencing token")
   void personApprovalTakesALease() {
     String config = dir.resolve("config.yaml").toString();

@@ -134,28 +134,34 @@ public final class ExecuteVerticle extends VerticleBase {
                           : null,
                   adaptation.actor(),
                   now);
-          case RAISE_SILENCE_ALERT ->
-              knowledge
-                  .write(
-                      s -> s.circuits().raiseAlert(agentId, Alert.SILENT, adaptation.reason(), now))
-                  .map(
-                      raised -> {
-                        raised.ifPresent(
-                            alert -> bus.publish(Bus.EXECUTE_ALERTS, new AlertChanged(alert)));
-                        return current(agentId);
-                      });
-          case CLEAR_SILENCE_ALERT ->
-              knowledge
-                  .write(
-                      s -> s.circuits().clearAlerts(agentId, Alert.SILENT, adaptation.actor(), now))
-                  .map(
-                      cleared -> {
-                        cleared.forEach(
-                            alert -> bus.publish(Bus.EXECUTE_ALERTS, new AlertChanged(alert)));
-                        return current(agentId);
-                      });
+          case RAISE_SILENCE_ALERT -> raiseAlert(agentId, Alert.SILENT, adaptation.reason(), now);
+          case CLEAR_SILENCE_ALERT -> clearAlerts(agentId, Alert.SILENT, adaptation.actor(), now);
+          case RAISE_STALL_ALERT ->
+              raiseAlert(agentId, Alert.TASK_STALLED, adaptation.reason(), now);
+          case CLEAR_STALL_ALERT ->
+              clearAlerts(agentId, Alert.TASK_STALLED, adaptation.actor(), now);
         };
     done.onSuccess(request::reply).onFailure(failure -> failReply(request, failure));
+  }
+
+  private Future<Adapted> raiseAlert(String agentId, String kind, String reason, Instant now) {
+    return knowledge
+        .write(s -> s.circuits().raiseAlert(agentId, kind, reason, now))
+        .map(
+            raised -> {
+              raised.ifPresent(alert -> bus.publish(Bus.EXECUTE_ALERTS, new AlertChanged(alert)));
+              return current(agentId);
+            });
+  }
+
+  private Future<Adapted> clearAlerts(String agentId, String kind, String actor, Instant now) {
+    return knowledge
+        .write(s -> s.circuits().clearAlerts(agentId, kind, actor, now))
+        .map(
+            cleared -> {
+              cleared.forEach(alert -> bus.publish(Bus.EXECUTE_ALERTS, new AlertChanged(alert)));
+              return current(agentId);
+            });
   }
 
   private void command(Message<OperatorCommand> request) {

@@ -98,6 +98,7 @@ public final class MonitorVerticle extends VerticleBase {
   private long errorRateMinCalls;
   private double errorRateThreshold;
   private Duration heartbeatTimeout;
+  private TaskWatch taskWatch;
   private RetryStorms retryStorms;
   private long watchdogTimer;
   private long flushTimer;
@@ -122,6 +123,8 @@ public final class MonitorVerticle extends VerticleBase {
     errorRateMinCalls = config().getLong("errorRateMinCalls", 10L);
     errorRateThreshold = config().getDouble("errorRateThreshold", 0.5);
     heartbeatTimeout = Duration.ofSeconds(config().getLong("heartbeatTimeoutSeconds", 60L));
+    taskWatch =
+        new TaskWatch(Duration.ofSeconds(config().getLong("taskStallTimeoutSeconds", 1800L)));
     retryStorms =
         new RetryStorms(
             config().getInteger("retryStormLimit", 0),
@@ -129,11 +132,13 @@ public final class MonitorVerticle extends VerticleBase {
             100_000);
     store.telemetry().capacity(config().getLong("telemetryQueueEvents", 200_000L));
     return knowledge
-        .read(s -> new Known(s.telemetry().usage(), s.telemetry().heartbeats()))
+        .read(
+            s ->
+                new Known(s.telemetry().usage(), s.telemetry().heartbeats(), s.tasks().openTasks()))
         .compose(this::listen);
   }
 
-  private record Known(List<Usage> usage, Map<String, Instant> heartbeats) {}
+  private record Known(List<Usage> usage, Map<String, Instant> heartbeats, List<Task> openTasks) {}
 
   @Override
   public Future<?> stop() {
@@ -187,6 +192,14 @@ public final class MonitorVerticle extends VerticleBase {
               agent.watched = true;
               agent.lastHeard = at.isAfter(started) ? at : started;
             });
+    known
+        .openTasks()
+        .forEach(
+            task ->
+                taskWatch.open(
+                    task.id(),
+                    task.agentId(),
+                    task.updatedAt().isAfter(started) ? task.updatedAt() : started));
     watchdogTimer =
         vertx.setPeriodic(config().getLong("watchdogSweepMillis", 1000L), id -> watchdog());
     flushTimer = vertx.setPeriodic(USAGE_FLUSH_MILLIS, id -> flushUsage());
@@ -320,6 +333,20 @@ public final class MonitorVerticle extends VerticleBase {
         agentId, List.of(symptom(agentId, SymptomKind.HEARD_AGAIN, "heard from again", now)));
   }
 
+  /** A task moved: if that ends the agent's only stall, its alert clears. */
+  private void taskProgressed(String taskId, boolean finished) {
+    if (taskId == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    String agentId = finished ? taskWatch.finished(taskId) : taskWatch.progressed(taskId, now);
+    if (agentId != null) {
+      report(
+          agentId,
+          List.of(symptom(agentId, SymptomKind.TASK_PROGRESSED, "task " + taskId + " moved", now)));
+    }
+  }
+
   private void watchdog() {
     Instant now = clock.instant();
     figures.forEach(
@@ -343,6 +370,22 @@ public final class MonitorVerticle extends VerticleBase {
                         now)));
           }
         });
+    for (TaskWatch.Stall stall : taskWatch.sweep(now)) {
+      report(
+          stall.agentId(),
+          List.of(
+              symptom(
+                  stall.agentId(),
+                  SymptomKind.TASK_STALLED,
+                  "task "
+                      + stall.taskId()
+                      + " made no progress for "
+                      + stall.idle().toMillis() / 1000.0
+                      + " s (timeout "
+                      + taskWatch.timeout().toSeconds()
+                      + " s)",
+                  now)));
+    }
   }
 
   private void setBudgets(Message<BudgetsChange> request) {
@@ -515,6 +558,7 @@ public final class MonitorVerticle extends VerticleBase {
                       recorded -> {
                         StepReported reported = reported(recorded);
                         if (!recorded.alreadyDone()) {
+                          taskProgressed(plan.taskId(), false);
                           // Announced before the reply: a plan the agent sends next is analyzed
                           // knowing what this step created and released.
                           vertx.eventBus().publish(Bus.MONITOR_STEP_REPORTS, reported);
@@ -639,6 +683,7 @@ public final class MonitorVerticle extends VerticleBase {
             opened -> {
               TaskOpened answer = new TaskOpened(opened.task(), opened.auditSeq(), opened.replay());
               if (!opened.replay()) {
+                taskWatch.open(opened.task().id(), opened.task().agentId(), clock.instant());
                 vertx.eventBus().publish(Bus.MONITOR_TASKS, answer);
               }
               request.reply(answer);
@@ -714,6 +759,7 @@ public final class MonitorVerticle extends VerticleBase {
                                           moved.auditSeq(),
                                           moved.replay());
                                   if (!moved.replay()) {
+                                    taskProgressed(moved.task().id(), moved.task().isDone());
                                     vertx.eventBus().publish(Bus.MONITOR_TASKS, answer);
                                   }
                                   request.reply(answer);
@@ -977,6 +1023,7 @@ public final class MonitorVerticle extends VerticleBase {
     knowledge
         .write(s -> s.recordPlan(plan, hash))
         .onFailure(failure -> LOG.error("Could not record plan {}", plan.id(), failure));
+    taskProgressed(plan.taskId(), false);
     vertx.eventBus().publish(Bus.MONITOR_PLANS, new PlanReceived(plan, submission.agent(), task));
     request.reply(new PlanAccepted(plan.id(), false));
   }

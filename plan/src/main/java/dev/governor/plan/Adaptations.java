@@ -26,6 +26,8 @@ final class Adaptations {
       case PROBE_FAILED -> adapt(symptom, AdaptationAction.REOPEN_CIRCUIT, null);
       case SILENT -> adapt(symptom, AdaptationAction.RAISE_SILENCE_ALERT, null);
       case HEARD_AGAIN -> adapt(symptom, AdaptationAction.CLEAR_SILENCE_ALERT, null);
+      case TASK_STALLED -> adapt(symptom, AdaptationAction.RAISE_STALL_ALERT, null);
+      case TASK_PROGRESSED -> adapt(symptom, AdaptationAction.CLEAR_STALL_ALERT, null);
     };
   }
 

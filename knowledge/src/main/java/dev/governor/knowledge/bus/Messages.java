@@ -221,7 +221,11 @@ public final class Messages {
     /** No heartbeat within the configured time. */
     SILENT,
     /** A silent agent was heard from again. */
-    HEARD_AGAIN
+    HEARD_AGAIN,
+    /** An open task made no progress (plan, step report, phase) within the configured time. */
+    TASK_STALLED,
+    /** A stalled task of the agent moved again. */
+    TASK_PROGRESSED
   }
 
   /** A symptom about one agent, with what a person should read about it. */
@@ -233,7 +237,9 @@ public final class Messages {
     CLOSE_CIRCUIT,
     REOPEN_CIRCUIT,
     RAISE_SILENCE_ALERT,
-    CLEAR_SILENCE_ALERT
+    CLEAR_SILENCE_ALERT,
+    RAISE_STALL_ALERT,
+    CLEAR_STALL_ALERT
   }
 
   /**

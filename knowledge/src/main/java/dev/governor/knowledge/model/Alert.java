@@ -5,9 +5,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * Something operators must hear about that is not a plan to decide: an agent gone silent, or a
- * circuit opened. {@code clearedAt} is set when it no longer holds (the agent spoke again, the
- * circuit closed).
+ * Something operators must hear about that is not a plan to decide: an agent gone silent, a task
+ * stalled, or a circuit opened. {@code clearedAt} is set when it no longer holds (the agent spoke
+ * again, the circuit closed).
  */
 public record Alert(
     String id,
@@ -20,6 +20,7 @@ public record Alert(
 
   public static final String SILENT = "silent";
   public static final String CIRCUIT_OPEN = "circuit_open";
+  public static final String TASK_STALLED = "task_stalled";
 
   public Alert {
     Objects.requireNonNull(id, "id");

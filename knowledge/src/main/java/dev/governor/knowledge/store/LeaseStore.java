@@ -170,6 +170,25 @@ public final class LeaseStore {
     List<Lease> granted = new ArrayList<>();
     long token = highestToken(connection);
     for (LeaseRequest request : requests) {
+      // An agent holds at most one lease on a resource: a later write of its own takes the lease
+      // over (same fencing token, new step and expiry) instead of stacking another one, so an
+      // agent that writes one resource again and again does not pile up leases.
+      Optional<Lease> own = heldBy(connection, request.resource(), agentId, now);
+      if (own.isPresent()) {
+        Lease moved =
+            new Lease(
+                own.get().fencingToken(),
+                request.resource(),
+                agentId,
+                planId,
+                request.stepId(),
+                own.get().acquiredAt(),
+                now.plus(ttl),
+                null);
+        moveTo(connection, moved);
+        granted.add(moved);
+        continue;
+      }
       Lease lease =
           new Lease(
               ++token,
@@ -184,6 +203,33 @@ public final class LeaseStore {
       granted.add(lease);
     }
     return granted;
+  }
+
+  private static Optional<Lease> heldBy(
+      Connection connection, String resource, String agentId, Instant now) throws SQLException {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT * FROM leases WHERE resource = ? AND released_at IS NULL AND expires_at > ?"
+                + " AND agent_id = ? ORDER BY fencing_token DESC LIMIT 1")) {
+      select.setString(1, resource);
+      select.setLong(2, now.toEpochMilli());
+      select.setString(3, agentId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(lease(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private static void moveTo(Connection connection, Lease lease) throws SQLException {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE leases SET plan_id = ?, step_id = ?, expires_at = ? WHERE fencing_token = ?")) {
+      update.setString(1, lease.planId());
+      update.setString(2, lease.stepId());
+      update.setLong(3, lease.expiresAt().toEpochMilli());
+      update.setLong(4, lease.fencingToken());
+      update.executeUpdate();
+    }
   }
 
   private static void insertRequest(Connection connection, String planId, LeaseRequest request)

@@ -373,6 +373,24 @@ public final class TaskStore {
 
   // ---- reads (blocking) ----
 
+  /** Every task not yet at the end of its path. */
+  public List<Task> openTasks() {
+    try (Connection connection = store.reader();
+        PreparedStatement select = connection.prepareStatement("SELECT body FROM tasks");
+        ResultSet rows = select.executeQuery()) {
+      List<Task> open = new ArrayList<>();
+      while (rows.next()) {
+        Task task = Json.read(rows.getString(1), Task.class);
+        if (!task.isDone()) {
+          open.add(task);
+        }
+      }
+      return open;
+    } catch (SQLException e) {
+      throw KnowledgeStore.unavailable(e);
+    }
+  }
+
   /** Who an agent is across environments: its name and owner. */
   public record Lineage(String name, String owner) {}
 
