@@ -124,7 +124,7 @@ final class AgentApi {
     Principal principal = Authenticator.of(ctx);
     if (!(principal instanceof Principal.AgentPrincipal caller)
         || !caller.agent().id().equals(agentId)) {
-      refuseForeignAgent(ctx, agentId, "only the agent itself may submit its plans");
+      refuseForeignAgent(knowledge, ctx, agentId, "only the agent itself may submit its plans");
       return;
     }
     long started = System.nanoTime();
@@ -316,7 +316,9 @@ final class AgentApi {
     }
   }
 
-  private void refuseForeignAgent(RoutingContext ctx, String agentId, String why) {
+  /** Answers 403 when the agent in the path exists but is not the caller, else 404. */
+  static void refuseForeignAgent(
+      Knowledge knowledge, RoutingContext ctx, String agentId, String why) {
     knowledge
         .read(s -> s.agent(agentId).isPresent())
         .onSuccess(

@@ -168,17 +168,7 @@ final class TelemetryApi {
         && caller.agent().id().equals(agentId)) {
       return caller.agent();
     }
-    knowledge
-        .read(s -> s.agent(agentId).isPresent())
-        .onSuccess(
-            exists -> {
-              if (exists) {
-                HttpErrors.respond(ctx, 403, "forbidden", why);
-              } else {
-                HttpErrors.respond(ctx, 404, "unknown_agent", "no agent " + agentId);
-              }
-            })
-        .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+    AgentApi.refuseForeignAgent(knowledge, ctx, agentId, why);
     return null;
   }
 }

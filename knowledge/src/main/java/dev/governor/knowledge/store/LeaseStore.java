@@ -205,21 +205,6 @@ public final class LeaseStore {
     return granted;
   }
 
-  private static Optional<Lease> heldBy(
-      Connection connection, String resource, String agentId, Instant now) throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT * FROM leases WHERE resource = ? AND released_at IS NULL AND expires_at > ?"
-                + " AND agent_id = ? ORDER BY fencing_token DESC LIMIT 1")) {
-      select.setString(1, resource);
-      select.setLong(2, now.toEpochMilli());
-      select.setString(3, agentId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(lease(rows)) : Optional.empty();
-      }
-    }
-  }
-
   private static void moveTo(Connection connection, Lease lease) throws SQLException {
     try (PreparedStatement update =
         connection.prepareStatement(
@@ -294,10 +279,24 @@ public final class LeaseStore {
 
   private static Optional<Lease> heldByOther(
       Connection connection, String resource, String agentId, Instant now) throws SQLException {
+    return activeLease(connection, resource, agentId, "<>", now);
+  }
+
+  private static Optional<Lease> heldBy(
+      Connection connection, String resource, String agentId, Instant now) throws SQLException {
+    return activeLease(connection, resource, agentId, "=", now);
+  }
+
+  /** The newest active lease on the resource held by the agent ({@code =}) or by another. */
+  private static Optional<Lease> activeLease(
+      Connection connection, String resource, String agentId, String holder, Instant now)
+      throws SQLException {
     try (PreparedStatement select =
         connection.prepareStatement(
             "SELECT * FROM leases WHERE resource = ? AND released_at IS NULL AND expires_at > ?"
-                + " AND agent_id <> ? ORDER BY fencing_token DESC")) {
+                + " AND agent_id "
+                + holder
+                + " ? ORDER BY fencing_token DESC LIMIT 1")) {
       select.setString(1, resource);
       select.setLong(2, now.toEpochMilli());
       select.setString(3, agentId);
