@@ -3,7 +3,6 @@
 'use strict';
 
 (() => {
-  const TOKEN_KEY = 'governor.token';
   const API = '/api/v1';
   const STREAM_IDLE_MILLIS = 45_000; // the server sends a keep-alive every 15 s
   const BACKOFF_FIRST_MILLIS = 500;
@@ -19,6 +18,8 @@
     signInView: $('sign-in-view'),
     signInForm: $('sign-in-form'),
     token: $('token'),
+    name: $('name'),
+    password: $('password'),
     signIn: $('sign-in'),
     signInError: $('sign-in-error'),
     inboxView: $('inbox-view'),
@@ -30,7 +31,7 @@
   };
 
   /** Everything that belongs to one signed-in session. */
-  let session = null; // {token, operator, stream: AbortController}
+  let session = null; // {csrf, operator, stream: AbortController}; the credential is a cookie
   const cards = new Map(); // escalation id -> its <li>
   const resolving = new Set(); // escalation ids this page is answering right now
   let noticeTimer = 0;
@@ -45,10 +46,14 @@
     }
   }
 
-  async function api(path, {method = 'GET', body, token = session && session.token} = {}) {
-    const headers = {Accept: 'application/json', Authorization: 'Bearer ' + token};
+  async function api(path, {method = 'GET', body} = {}) {
+    const headers = {Accept: 'application/json'};
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
+    }
+    // The session cookie goes by itself; a change must also prove it comes from this page.
+    if (method !== 'GET' && session) {
+      headers['X-CSRF-Token'] = session.csrf;
     }
     let response;
     try {
@@ -82,26 +87,28 @@
 
   // ---------------------------------------------------------------- sign-in
 
-  async function signIn(token) {
-    const me = await api('/whoami', {token});
-    if (!me || me.kind !== 'operator') {
-      throw new ApiError(403, 'not_operator',
-        'That is an agent\'s token. The console needs an operator token.');
-    }
-    return me;
+  function signIn(credentials) {
+    return api('/session', {method: 'POST', body: credentials});
   }
 
-  function signInMessage(error) {
+  function signInMessage(error, credentials) {
+    if (error.code === 'not_operator') {
+      return 'That is an agent\'s token. The console needs an operator token.';
+    }
     if (error.status === 401) {
-      return 'That token is not known to Governor. Check it and try again.';
+      return credentials && credentials.token
+        ? 'That token is not known to Governor. Check it and try again.'
+        : 'The name or the password is wrong.';
     }
     return error.message;
   }
 
-  function enter(token, operator) {
-    sessionStorage.setItem(TOKEN_KEY, token);
-    session = {token, operator, stream: new AbortController()};
+  /** Enters the inbox with a session Governor opened: the operator and its CSRF token. */
+  function enter(me) {
+    session = {csrf: me.csrfToken, operator: me, stream: new AbortController()};
+    const operator = me;
     ui.token.value = '';
+    ui.password.value = '';
     hide(ui.signInError);
     ui.whoami.textContent = operator.name;
     ui.whoamiRoles.textContent = operator.roles && operator.roles.length
@@ -119,7 +126,6 @@
       session.stream.abort();
     }
     session = null;
-    sessionStorage.removeItem(TOKEN_KEY);
     cards.clear();
     resolving.clear();
     ui.list.replaceChildren();
@@ -136,31 +142,40 @@
     } else {
       hide(ui.signInError);
     }
-    ui.token.focus();
+    ui.name.focus();
   }
 
   ui.signInForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const token = ui.token.value.trim();
-    if (!token) {
-      ui.signInError.textContent = 'Enter your operator token.';
+    const name = ui.name.value.trim();
+    const credentials = token ? {token} : {name, password: ui.password.value};
+    if (!token && (!name || !ui.password.value)) {
+      ui.signInError.textContent = 'Enter your name and password, or an operator token.';
       show(ui.signInError);
       return;
     }
     ui.signIn.disabled = true;
     hide(ui.signInError);
     try {
-      enter(token, await signIn(token));
+      enter(await signIn(credentials));
     } catch (error) {
-      ui.signInError.textContent = signInMessage(error);
+      ui.signInError.textContent = signInMessage(error, credentials);
       show(ui.signInError);
-      ui.token.select();
+      (token ? ui.token : ui.password).select();
     } finally {
       ui.signIn.disabled = false;
     }
   });
 
-  ui.signOut.addEventListener('click', () => leave());
+  ui.signOut.addEventListener('click', async () => {
+    try {
+      await api('/session', {method: 'DELETE'});
+    } catch (error) {
+      // Signed out here either way; an ended session is already gone on the server.
+    }
+    leave();
+  });
 
   // ---------------------------------------------------------------- the live stream
 
@@ -171,8 +186,8 @@
   }
 
   /**
-   * Reads GET /api/v1/events with fetch (EventSource cannot send the Authorization header) and
-   * parses the Server-Sent Events frames. Reconnects with a growing backoff while signed in.
+   * Reads GET /api/v1/events with fetch (to see a 401 and to abort cleanly) and parses the
+   * Server-Sent Events frames. Reconnects with a growing backoff while signed in.
    */
   async function readStream(owner) {
     const stopped = owner.stream.signal;
@@ -189,13 +204,13 @@
       };
       try {
         const response = await fetch(API + '/events', {
-          headers: {Accept: 'text/event-stream', Authorization: 'Bearer ' + owner.token},
+          headers: {Accept: 'text/event-stream'},
           cache: 'no-store',
           signal: connection.signal,
         });
         if (response.status === 401) {
           if (session === owner) {
-            leave('Your token is no longer accepted. Sign in again.');
+            leave('Your session has ended. Sign in again.');
           }
           return;
         }
@@ -328,7 +343,7 @@
           return;
         }
         try {
-          const answer = await api('/escalations?status=pending', {token: owner.token});
+          const answer = await api('/escalations?status=pending');
           if (session === owner) {
             hide(ui.inboxError);
             render(answer.escalations || []);
@@ -338,7 +353,7 @@
             return;
           }
           if (error.status === 401) {
-            leave('Your token is no longer accepted. Sign in again.');
+            leave('Your session has ended. Sign in again.');
             return;
           }
           ui.inboxError.textContent = 'Could not load the escalations: ' + error.message;
@@ -515,7 +530,6 @@
       const decision = await api('/escalations/' + encodeURIComponent(id) + '/resolve', {
         method: 'POST',
         body: {resolution, reason: text},
-        token: owner.token,
       });
       if (session !== owner) {
         return;
@@ -529,7 +543,7 @@
         return;
       }
       if (failure.status === 401) {
-        leave('Your token is no longer accepted. Sign in again.');
+        leave('Your session has ended. Sign in again.');
         return;
       }
       if (failure.status === 409 || failure.status === 404) {
@@ -677,16 +691,11 @@
   // ---------------------------------------------------------------- start
 
   (async () => {
-    const saved = sessionStorage.getItem(TOKEN_KEY);
-    if (!saved) {
-      leave();
-      return;
-    }
+    // A reload keeps the sign-in: the cookie is still there, and the session answers its CSRF token.
     try {
-      enter(saved, await signIn(saved));
+      enter(await api('/session'));
     } catch (error) {
-      leave(error.status === 401 || error.code === 'not_operator'
-        ? 'Your saved token is no longer accepted. Sign in again.' : signInMessage(error));
+      leave(error.status === 401 || error.status === 404 ? undefined : error.message);
     }
   })();
 })();

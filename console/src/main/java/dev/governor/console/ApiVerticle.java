@@ -75,7 +75,8 @@ public final class ApiVerticle extends VerticleBase {
     RuleSetApi ruleSets = new RuleSetApi(vertx, knowledge, clock);
     ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
     Sessions sessions =
-        new Sessions(clock, java.time.Duration.ofHours(config().getInteger("sessionHours", 12)));
+        new Sessions(
+            knowledge, clock, java.time.Duration.ofHours(config().getInteger("sessionHours", 12)));
     TaskApi tasks =
         new TaskApi(
             knowledge,
@@ -97,7 +98,9 @@ public final class ApiVerticle extends VerticleBase {
         });
     long bodyLimit = config().getLong("maxBodyBytes", 262_144L);
     ContractValidation validation = ContractValidation.load(OPENAPI);
-    return OpenAPIContract.from(vertx, OPENAPI)
+    return sessions
+        .load(blankToNull(config().getString("adminToken")) != null)
+        .compose(loaded -> OpenAPIContract.from(vertx, OPENAPI))
         .map(
             contract -> {
               RouterBuilder builder =

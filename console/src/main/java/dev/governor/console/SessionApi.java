@@ -7,6 +7,7 @@ import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.model.Operator;
 import dev.governor.knowledge.model.Role;
 import dev.governor.knowledge.store.OperatorStore;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -68,8 +69,7 @@ final class SessionApi {
           .onSuccess(
               found -> {
                 if (found.isEmpty()) {
-                  HttpErrors.respond(
-                      ctx, 401, "invalid_credentials", "that is not an operator's token");
+                  refuseToken(ctx, token.strip());
                 } else {
                   boolean builtIn = found.get() == Authenticator.BUILT_IN_ADMIN;
                   open(ctx, found.get(), builtIn);
@@ -122,6 +122,26 @@ final class SessionApi {
         .onFailure(f -> HttpErrors.respond(ctx, 503, "unavailable", f.getMessage()));
   }
 
+  /** An agent's token is told apart from an unknown one: the console is for operators. */
+  private void refuseToken(RoutingContext ctx, String token) {
+    String tokenHash = dev.governor.knowledge.Secrets.tokenHash(token);
+    knowledge
+        .read(s -> s.agentByTokenHash(tokenHash).isPresent())
+        .onSuccess(
+            agent -> {
+              if (agent) {
+                HttpErrors.respond(
+                    ctx,
+                    403,
+                    "not_operator",
+                    "that is an agent's token; the console is for operators");
+              } else {
+                HttpErrors.respond(ctx, 401, "invalid_credentials", "the token is not known");
+              }
+            })
+        .onFailure(f -> HttpErrors.respond(ctx, 503, "unavailable", f.getMessage()));
+  }
+
   void current(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(Sessions.COOKIE);
     Optional<Sessions.Session> session =
@@ -137,17 +157,27 @@ final class SessionApi {
 
   void signOut(RoutingContext ctx) {
     Cookie cookie = ctx.request().getCookie(Sessions.COOKIE);
-    if (cookie != null) {
-      sessions.close(cookie.getValue());
-    }
-    ctx.response().addCookie(cookie(ctx, "").setMaxAge(0));
-    ctx.response().setStatusCode(204).end();
+    Future<Boolean> closed =
+        cookie == null ? Future.succeededFuture(false) : sessions.close(cookie.getValue());
+    closed
+        .onSuccess(
+            ended -> {
+              ctx.response().addCookie(cookie(ctx, "").setMaxAge(0));
+              ctx.response().setStatusCode(204).end();
+            })
+        .onFailure(f -> HttpErrors.respond(ctx, 503, "unavailable", f.getMessage()));
   }
 
   private void open(RoutingContext ctx, Operator operator, boolean builtIn) {
-    Sessions.Opened opened = sessions.open(operator, builtIn);
-    ctx.response().addCookie(cookie(ctx, opened.id()).setMaxAge(sessions.lifetime().toSeconds()));
-    Views.send(ctx, 200, view(operator, opened.session()));
+    sessions
+        .open(operator, builtIn)
+        .onSuccess(
+            opened -> {
+              ctx.response()
+                  .addCookie(cookie(ctx, opened.id()).setMaxAge(sessions.lifetime().toSeconds()));
+              Views.send(ctx, 200, view(operator, opened.session()));
+            })
+        .onFailure(f -> HttpErrors.respond(ctx, 503, "unavailable", f.getMessage()));
   }
 
   /** Secure when the console is reached over TLS (directly or through a proxy that says so). */

@@ -269,7 +269,9 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @DisplayName("A reload keeps the operator signed in for the tab; signing out forgets the token")
+  @DisplayName(
+      "A reload keeps the operator signed in by an HttpOnly cookie the page cannot read; signing"
+          + " out ends the session")
   void reloadAndSignOut() {
     signIn(ADMIN_TOKEN);
     awaitLiveAndEmpty();
@@ -277,12 +279,42 @@ class ConsoleBrowserTest {
 
     browser.navigate().refresh();
     awaitLiveAndEmpty();
-    assertThat(storedToken()).isEqualTo(ADMIN_TOKEN);
+    assertThat(text("#whoami")).isEqualTo("admin");
+    assertThat(storedToken()).isNull();
+    assertThat(browser.manage().getCookieNamed("governor_session")).isNotNull();
+    assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie;").toString())
+        .doesNotContain("governor_session");
 
     browser.findElement(By.id("sign-out")).click();
     awaitVisible("#sign-in-view");
     assertThat(browser.findElement(By.id("inbox-view")).isDisplayed()).isFalse();
-    assertThat(storedToken()).isNull();
+    browser.navigate().refresh();
+    awaitVisible("#sign-in-view");
+  }
+
+  @Test
+  @DisplayName("An operator signs in with a name and password; a wrong password is refused")
+  void passwordSignIn() throws Exception {
+    HttpResponse<String> created =
+        send(
+            post(
+                "/api/v1/operators",
+                ADMIN_TOKEN,
+                new JsonObject()
+                    .put("name", "ana")
+                    .put("roles", new io.vertx.core.json.JsonArray().add("approver"))
+                    .put("password", "correct horse battery staple")));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+    signInWithPassword("ana", "wrong horse battery staple");
+    awaitVisible("#sign-in-error");
+    assertThat(text("#sign-in-error")).contains("name or the password is wrong");
+
+    signInWithPassword("ana", "correct horse battery staple");
+    awaitLiveAndEmpty();
+    assertThat(text("#whoami")).isEqualTo("ana");
+    assertThat(text("#whoami-roles")).contains("approver");
+    screenshot("console-signed-in-with-password.png");
   }
 
   // ------------------------------------------------------------------ the browser
@@ -326,6 +358,18 @@ class ConsoleBrowserTest {
             .usingAnyFreePort()
             .build();
     return new ChromeDriver(service, options);
+  }
+
+  private void signInWithPassword(String name, String password) {
+    browser.get(base + "/");
+    awaitVisible("#sign-in-view");
+    WebElement nameField = browser.findElement(By.id("name"));
+    nameField.clear();
+    nameField.sendKeys(name);
+    WebElement passwordField = browser.findElement(By.id("password"));
+    passwordField.clear();
+    passwordField.sendKeys(password);
+    browser.findElement(By.id("sign-in")).click();
   }
 
   private void signIn(String token) {

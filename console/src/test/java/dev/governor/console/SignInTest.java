@@ -232,6 +232,8 @@ class SignInTest {
   @Test
   void badOperatorRequestsAreRefusedAndChangeNothing() throws Exception {
     createOperator("ana", PASSWORD, "approver");
+    Browser approver = new Browser();
+    approver.signIn(new JsonObject().put("name", "ana").put("password", PASSWORD));
     long entries = auditEntries();
 
     assertThat(createOperator("bob", "short", "viewer").errorCode()).isEqualTo("weak_password");
@@ -248,8 +250,6 @@ class SignInTest {
                 .status())
         .isEqualTo(400);
     // An approver is not an administrator.
-    Browser approver = new Browser();
-    approver.signIn(new JsonObject().put("name", "ana").put("password", PASSWORD));
     assertThat(
             approver.post(
                 "/api/v1/operators",
@@ -265,6 +265,29 @@ class SignInTest {
         .isEqualTo("operator_exists");
     assertThat(operatorNames()).containsExactly("ana");
     assertThat(auditEntries()).isEqualTo(entries);
+  }
+
+  @Test
+  void aSignInSurvivesARestartAndSigningOutIsAudited() throws Exception {
+    createOperator("ana", PASSWORD, "viewer");
+    Browser browser = new Browser();
+    assertThat(browser.signIn(new JsonObject().put("name", "ana").put("password", PASSWORD)))
+        .isEqualTo(200);
+
+    governor.restart();
+
+    assertThat(browser.get("/api/v1/whoami").getString("name")).isEqualTo("ana");
+    assertThat(browser.delete("/api/v1/session", browser.csrf)).isEqualTo(204);
+    browser.get("/api/v1/whoami");
+    assertThat(browser.last.statusCode()).isEqualTo(401);
+    JsonArray audit =
+        governor
+            .http()
+            .get("/api/v1/audit?after=0&limit=1000", ADMIN)
+            .json()
+            .getJsonArray("entries");
+    assertThat(audit.stream().map(e -> ((JsonObject) e).getString("type")))
+        .contains("operator.signed_in", "operator.signed_out");
   }
 
   @Test

@@ -11,7 +11,10 @@ public record Operator(String name, Set<Role> roles) {
     roles = Set.copyOf(roles);
   }
 
+  /** Admin implies every role; any role implies viewing. */
   public boolean may(Role role) {
-    return roles.contains(Role.ADMIN) || roles.contains(role);
+    return roles.contains(Role.ADMIN)
+        || roles.contains(role)
+        || (role == Role.VIEWER && !roles.isEmpty());
   }
 }

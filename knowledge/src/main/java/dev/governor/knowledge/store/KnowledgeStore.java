@@ -88,6 +88,7 @@ public final class KnowledgeStore implements AutoCloseable {
   private final Map<String, Agent> agentsByTokenHash = new ConcurrentHashMap<>();
   private final Map<String, Agent> agentsById = new ConcurrentHashMap<>();
   private final OperatorStore operators = new OperatorStore(this);
+  private final SessionStore sessions = new SessionStore(this);
 
   private final TelemetryStore telemetry;
   private final CircuitStore circuits;
@@ -865,6 +866,11 @@ public final class KnowledgeStore implements AutoCloseable {
   /** Operators: accounts, passwords and API tokens. */
   public OperatorStore operators() {
     return operators;
+  }
+
+  /** Console sign-ins. */
+  public SessionStore sessions() {
+    return sessions;
   }
 
   /** Replaces an agent's budgets, as an operator decided; returns the updated agent. */
