@@ -73,16 +73,12 @@ final class Authenticator {
     return ctx.get(PRINCIPAL);
   }
 
-  /** The operator a token names, for signing in with a token instead of a password. */
-  Future<Optional<Operator>> operatorByToken(String token) {
-    String tokenHash = Secrets.tokenHash(token);
-    if (isBuiltInAdmin(tokenHash)) {
-      return Future.succeededFuture(Optional.of(BUILT_IN_ADMIN));
-    }
-    return knowledge.read(s -> s.operatorByTokenHash(tokenHash));
+  /** Who a token acts for, for signing in to the console with a token instead of a password. */
+  Future<Optional<Principal>> principalOfToken(String token) {
+    return principal(Secrets.tokenHash(token));
   }
 
-  boolean isBuiltInAdmin(String tokenHash) {
+  private boolean isBuiltInAdmin(String tokenHash) {
     return configuredAdminHash != null && Secrets.sameDigest(configuredAdminHash, tokenHash);
   }
 

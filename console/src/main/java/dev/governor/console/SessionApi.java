@@ -65,14 +65,20 @@ final class SessionApi {
     String password = body.getString("password");
     if (token != null) {
       authenticator
-          .operatorByToken(token.strip())
+          .principalOfToken(token.strip())
           .onSuccess(
               found -> {
                 if (found.isEmpty()) {
-                  refuseToken(ctx, token.strip());
+                  HttpErrors.respond(ctx, 401, "invalid_credentials", "the token is not known");
+                } else if (found.get() instanceof Principal.OperatorPrincipal operator) {
+                  Operator who = operator.operator();
+                  open(ctx, who, who == Authenticator.BUILT_IN_ADMIN);
                 } else {
-                  boolean builtIn = found.get() == Authenticator.BUILT_IN_ADMIN;
-                  open(ctx, found.get(), builtIn);
+                  HttpErrors.respond(
+                      ctx,
+                      403,
+                      "not_operator",
+                      "that is an agent's token; the console is for operators");
                 }
               })
           .onFailure(f -> HttpErrors.respond(ctx, 503, "unavailable", f.getMessage()));
@@ -117,26 +123,6 @@ final class SessionApi {
               } else {
                 failures.remove(key);
                 open(ctx, operator.get(), false);
-              }
-            })
-        .onFailure(f -> HttpErrors.respond(ctx, 503, "unavailable", f.getMessage()));
-  }
-
-  /** An agent's token is told apart from an unknown one: the console is for operators. */
-  private void refuseToken(RoutingContext ctx, String token) {
-    String tokenHash = dev.governor.knowledge.Secrets.tokenHash(token);
-    knowledge
-        .read(s -> s.agentByTokenHash(tokenHash).isPresent())
-        .onSuccess(
-            agent -> {
-              if (agent) {
-                HttpErrors.respond(
-                    ctx,
-                    403,
-                    "not_operator",
-                    "that is an agent's token; the console is for operators");
-              } else {
-                HttpErrors.respond(ctx, 401, "invalid_credentials", "the token is not known");
               }
             })
         .onFailure(f -> HttpErrors.respond(ctx, 503, "unavailable", f.getMessage()));

@@ -142,6 +142,9 @@ class SignInTest {
     assertThat(browser.json()).isEqualTo(wrongPassword);
     assertThat(wrongPassword.getJsonObject("error").getString("code"))
         .isEqualTo("invalid_credentials");
+    assertThat(browser.signIn(new JsonObject().put("name", "ana"))).isEqualTo(400);
+    assertThat(browser.json().getJsonObject("error").getString("code")).isEqualTo("missing_field");
+    assertThat(browser.signIn(new JsonObject())).isEqualTo(400);
   }
 
   @Test
