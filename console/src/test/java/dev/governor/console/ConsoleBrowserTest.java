@@ -251,7 +251,7 @@ class ConsoleBrowserTest {
     awaitVisible("#sign-in-error");
     assertThat(text("#sign-in-error")).contains("not known");
     screenshot("console-wrong-token.png");
-    assertThat(browser.findElement(By.id("inbox-view")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("views")).isDisplayed()).isFalse();
     assertThat(browser.findElement(By.id("sign-out")).isDisplayed()).isFalse();
     assertThat(storedToken()).isNull();
   }
@@ -264,7 +264,7 @@ class ConsoleBrowserTest {
 
     awaitVisible("#sign-in-error");
     assertThat(text("#sign-in-error")).contains("agent");
-    assertThat(browser.findElement(By.id("inbox-view")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("views")).isDisplayed()).isFalse();
     assertThat(storedToken()).isNull();
   }
 
@@ -287,7 +287,7 @@ class ConsoleBrowserTest {
 
     browser.findElement(By.id("sign-out")).click();
     awaitVisible("#sign-in-view");
-    assertThat(browser.findElement(By.id("inbox-view")).isDisplayed()).isFalse();
+    assertThat(browser.findElement(By.id("views")).isDisplayed()).isFalse();
     browser.navigate().refresh();
     awaitVisible("#sign-in-view");
   }
