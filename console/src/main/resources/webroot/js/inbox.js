@@ -1,10 +1,12 @@
 // The escalation inbox: pending escalations, soonest deadline first, kept live by the event
-// stream; approve or deny with a reason.
-import {api, badge, can, capitalise, currentSession, el, formatDuration, formatTime, hide, link, notify,
-  section, show, table, verdictCell} from './core.js';
+// stream; approve or deny with a reason, one at a time or several alike at once. #/inbox/resolved
+// searches the escalations already settled.
+import {api, badge, can, capitalise, currentSession, el, formatDateTime, formatDuration, formatTime, hide,
+  link, loadStyle, notify, section, show, table, verdictBadge, verdictCell} from './core.js';
 
 const cards = new Map(); // escalation id -> its <li>
 const resolving = new Set(); // escalation ids this page is answering right now
+const selected = new Set(); // escalation ids ticked for a batch answer
 const ui = {};
 let loading = null;
 let loadAgain = false;
@@ -15,6 +17,17 @@ export default {
   role: 'VIEWER',
 
   mount(container) {
+    loadStyle('css/inbox.css');
+    const tabs = el('div', {class: 'tabs', role: 'tablist'});
+    ui.pendingTab = link('#/inbox', 'Pending', {class: 'tab', id: 'tab-pending'});
+    ui.resolvedTab = link('#/inbox/resolved', 'Resolved', {class: 'tab', id: 'tab-resolved'});
+    tabs.append(ui.pendingTab, ui.resolvedTab);
+    ui.pendingView = el('div', {id: 'pending-view'});
+    ui.resolvedView = el('div', {id: 'resolved-view'});
+    ui.resolvedView.hidden = true;
+    container.append(tabs, ui.pendingView, ui.resolvedView);
+    mountResolved(ui.resolvedView);
+    container = ui.pendingView;
     const head = el('div', {class: 'page-head'});
     const title = el('h1', {id: 'inbox-title'}, 'Pending escalations ');
     ui.count = el('span', {id: 'pending-count', class: 'count'}, '0');
@@ -28,8 +41,19 @@ export default {
       'Nothing is waiting for a person. New escalations appear here as they arrive.');
     ui.empty.hidden = true;
     ui.list = el('ol', {id: 'escalations', class: 'escalations'});
-    container.append(head, ui.error, ui.empty, ui.list);
+    container.append(head, batchBar(), ui.error, ui.empty, ui.list);
     setInterval(tick, 1000);
+  },
+
+  show(params) {
+    const resolved = params[0] === 'resolved';
+    ui.pendingView.hidden = resolved;
+    ui.resolvedView.hidden = !resolved;
+    ui.pendingTab.classList.toggle('current', !resolved);
+    ui.resolvedTab.classList.toggle('current', resolved);
+    if (resolved) {
+      search();
+    }
   },
 
   signedIn() {
@@ -39,6 +63,10 @@ export default {
   signedOut() {
     cards.clear();
     resolving.clear();
+    selected.clear();
+    updateBatch();
+    ui.results.replaceChildren();
+    ui.query.value = '';
     ui.list.replaceChildren();
     hide(ui.error);
     updateCount();
@@ -103,6 +131,7 @@ function render(escalations) {
     if (!wanted.has(id) && !resolving.has(id)) {
       card.remove();
       cards.delete(id);
+      selected.delete(id);
     }
   }
   let cursor = ui.list.firstElementChild;
@@ -119,6 +148,8 @@ function render(escalations) {
     }
   }
   updateCount();
+  updateAlike();
+  updateBatch();
   tick();
 }
 
@@ -145,6 +176,7 @@ function buildCard(escalation) {
   card.dataset.planId = escalation.planId || '';
   card.dataset.agentName = agent.name || '';
   card.dataset.goal = plan.goal || '';
+  card.dataset.alike = alikeKey(findings);
 
   // Head: who, where, how urgent, how long is left.
   const head = el('div', {class: 'escalation-head'});
@@ -158,6 +190,20 @@ function buildCard(escalation) {
   if (agent.owner) {
     title.append(el('span', {class: 'muted owner'}, 'owner ' + agent.owner));
   }
+  if (can('APPROVER')) {
+    const pick = el('label', {class: 'pick', title: 'Select for a batch answer'});
+    const box = el('input', {type: 'checkbox', class: 'select'});
+    box.addEventListener('change', () => {
+      if (box.checked) {
+        selected.add(escalation.id);
+      } else {
+        selected.delete(escalation.id);
+      }
+      updateBatch();
+    });
+    pick.append(box, el('span', {class: 'visually-hidden'}, 'Select'));
+    title.prepend(pick);
+  }
   const clock = el('div', {class: 'deadline'});
   const left = el('span', {class: 'time-left'});
   left.dataset.deadline = escalation.deadline || '';
@@ -169,7 +215,8 @@ function buildCard(escalation) {
   const goal = el('p', {class: 'goal'});
   goal.append(el('span', {class: 'label'}, 'Goal'), el('span', {class: 'goal-text'}, plan.goal || '(no goal given)'));
 
-  // The plan's steps.
+  // The plan's steps, each target with who made it.
+  const madeBy = new Map((escalation.createdByAgents || []).map((r) => [r.target, r]));
   const steps = table('steps', ['Step', 'Action', 'Target', 'Intent', 'Provenance', 'Verdict']);
   for (const step of plan.steps || []) {
     const verdict = stepVerdicts.get(step.id) || '';
@@ -183,7 +230,7 @@ function buildCard(escalation) {
     row.append(
       el('td', {class: 'mono'}, step.id),
       el('td', {class: 'mono'}, step.action),
-      el('td', {class: 'mono'}, step.target || ''),
+      targetCell(step.target, madeBy.get(step.target)),
       el('td', {}, step.intent || ''),
       provenance,
       verdictCell(verdict));
@@ -211,7 +258,8 @@ function buildCard(escalation) {
     found.body.append(row);
   }
 
-  card.append(head, goal, section('Plan', steps.table), section('Findings', found.table));
+  card.append(head, goal, section('Plan', steps.table), section('Findings', found.table),
+    historySection(escalation));
   card.append(can('APPROVER') ? answerForm(card, escalation)
     : el('p', {class: 'muted view-only'}, 'You may view escalations; approving or denying needs the approver role.'));
   return card;
@@ -227,7 +275,10 @@ function answerForm(card, escalation) {
   const buttons = el('div', {class: 'buttons'});
   const approve = el('button', {type: 'button', class: 'button approve'}, 'Approve');
   const deny = el('button', {type: 'button', class: 'button deny'}, 'Deny');
-  buttons.append(approve, deny);
+  const alike = el('button', {type: 'button', class: 'button link select-alike'});
+  alike.hidden = true;
+  alike.addEventListener('click', () => selectAlike(card.dataset.alike));
+  buttons.append(approve, deny, alike);
   const error = el('p', {class: 'error item-error', role: 'alert'});
   error.hidden = true;
   form.append(label, reason, buttons, error);
@@ -331,4 +382,258 @@ function tick() {
 
 function asksPerson(finding) {
   return finding.verdict === 'ESCALATED' ? 1 : 0;
+}
+
+// ---------------------------------------------------------------- what a card shows besides the plan
+
+function targetCell(target, createdBy) {
+  const cell = el('td', {class: 'target'});
+  cell.append(el('span', {class: 'mono'}, target || ''));
+  if (target) {
+    const origin = el('div', {class: 'origin muted'});
+    if (createdBy) {
+      origin.append('created by agent ', link('#/timeline/agent/' + encodeURIComponent(createdBy.createdBy),
+        shortId(createdBy.createdBy), {class: 'mono'}), ' in step ' + createdBy.stepId);
+    } else {
+      origin.textContent = 'not created by an agent';
+    }
+    cell.append(origin);
+  }
+  return cell;
+}
+
+function historySection(escalation) {
+  const history = escalation.history || [];
+  const list = history.length ? el('ol', {class: 'history'})
+    : el('p', {class: 'muted history'}, 'No earlier plans from this agent.');
+  for (const earlier of history) {
+    const item = el('li');
+    item.append(verdictBadge(earlier.verdict), ' ',
+      el('span', {class: 'history-goal'}, earlier.goal || '(no goal)'));
+    if (earlier.rules && earlier.rules.length) {
+      item.append(el('span', {class: 'muted'}, ' · ' + earlier.rules.join('; ')));
+    }
+    item.append(el('span', {class: 'muted history-at'}, ' · ' + formatDateTime(earlier.decidedAt)));
+    list.append(item);
+  }
+  const part = section('This agent\'s latest plans', list);
+  part.append(link('#/timeline/agent/' + encodeURIComponent(escalation.agentId || ''),
+    'Whole timeline →', {class: 'more'}));
+  return part;
+}
+
+function shortId(id) {
+  return String(id || '').slice(0, 8);
+}
+
+// ---------------------------------------------------------------- answering several at once
+
+/** Escalations are alike when the same rules asked for a person. */
+function alikeKey(findings) {
+  return findings.filter((f) => f.verdict === 'ESCALATED').map((f) => f.rule).sort().join('\n');
+}
+
+function updateAlike() {
+  const counts = new Map();
+  for (const card of cards.values()) {
+    counts.set(card.dataset.alike, (counts.get(card.dataset.alike) || 0) + 1);
+  }
+  for (const card of cards.values()) {
+    const button = card.querySelector('.select-alike');
+    if (button) {
+      const count = counts.get(card.dataset.alike) || 0;
+      button.hidden = count < 2 || !card.dataset.alike;
+      button.textContent = 'Select all ' + count + ' alike';
+    }
+  }
+}
+
+function selectAlike(key) {
+  for (const [id, card] of cards) {
+    if (card.dataset.alike === key) {
+      selected.add(id);
+      const box = card.querySelector('.select');
+      if (box) {
+        box.checked = true;
+      }
+    }
+  }
+  updateBatch();
+}
+
+function batchBar() {
+  ui.batch = el('form', {id: 'batch', class: 'card batch'});
+  ui.batch.noValidate = true;
+  ui.batch.hidden = true;
+  ui.batchCount = el('strong', {id: 'batch-count'});
+  ui.batchReason = el('input', {id: 'batch-reason', type: 'text', maxlength: '2000',
+    placeholder: 'One reason for all of them (recorded with each)'});
+  const approve = el('button', {type: 'button', id: 'batch-approve', class: 'button approve'}, 'Approve all');
+  const deny = el('button', {type: 'button', id: 'batch-deny', class: 'button deny'}, 'Deny all');
+  const clear = el('button', {type: 'button', class: 'button link'}, 'Clear');
+  ui.batchError = el('p', {class: 'error', role: 'alert'});
+  ui.batchError.hidden = true;
+  const row = el('div', {class: 'batch-row'});
+  row.append(ui.batchCount, ui.batchReason, approve, deny, clear);
+  ui.batch.append(row, ui.batchError);
+  ui.batch.addEventListener('submit', (event) => event.preventDefault());
+  approve.addEventListener('click', () => resolveSelected('approve'));
+  deny.addEventListener('click', () => resolveSelected('deny'));
+  clear.addEventListener('click', () => {
+    selected.clear();
+    for (const box of ui.list.querySelectorAll('.select')) {
+      box.checked = false;
+    }
+    updateBatch();
+  });
+  return ui.batch;
+}
+
+function updateBatch() {
+  for (const id of [...selected]) {
+    if (!cards.has(id)) {
+      selected.delete(id);
+    }
+  }
+  ui.batch.hidden = selected.size === 0;
+  ui.batchCount.textContent = selected.size + ' selected';
+  if (selected.size === 0) {
+    ui.batchError.hidden = true;
+  }
+}
+
+/** Answers each selected escalation in turn; each answer is its own audited decision. */
+async function resolveSelected(resolution) {
+  const reason = ui.batchReason.value.trim();
+  if (!reason) {
+    ui.batchError.textContent = 'Write a reason before you ' + resolution
+      + ' them; it goes into the audit log with your name, once per escalation.';
+    ui.batchError.hidden = false;
+    ui.batchReason.focus();
+    return;
+  }
+  const owner = currentSession();
+  const ids = [...selected].filter((id) => !resolving.has(id));
+  const failures = [];
+  let done = 0;
+  for (const control of ui.batch.querySelectorAll('button, input')) {
+    control.disabled = true;
+  }
+  ui.batchError.hidden = true;
+  for (const id of ids) {
+    const card = cards.get(id);
+    resolving.add(id);
+    setBusy(card, true);
+    try {
+      await api('/escalations/' + encodeURIComponent(id) + '/resolve', {
+        method: 'POST',
+        body: {resolution, reason},
+      });
+      done++;
+      selected.delete(id);
+      drop(id);
+    } catch (failure) {
+      if (currentSession() !== owner || failure.status === 401) {
+        return;
+      }
+      if (failure.status === 409 || failure.status === 404) {
+        selected.delete(id);
+        drop(id);
+        failures.push(describeCard(card) + ' was already settled');
+      } else {
+        setBusy(card, false);
+        failures.push(describeCard(card) + ': ' + failure.message);
+      }
+    } finally {
+      resolving.delete(id);
+    }
+  }
+  for (const control of ui.batch.querySelectorAll('button, input')) {
+    control.disabled = false;
+  }
+  if (done > 0) {
+    ui.batchReason.value = '';
+    notify((resolution === 'approve' ? 'Approved ' : 'Denied ') + done + ' plan' + (done === 1 ? '' : 's')
+      + '; each agent has been told.');
+  }
+  if (failures.length) {
+    ui.batchError.textContent = 'Not answered: ' + failures.join('; ') + '.';
+    ui.batchError.hidden = false;
+  }
+  updateBatch();
+  refresh();
+}
+
+// ---------------------------------------------------------------- resolved escalations
+
+function mountResolved(container) {
+  const head = el('div', {class: 'page-head'});
+  head.append(el('h1', {}, 'Resolved escalations'), el('p', {class: 'muted'},
+    'Escalations already settled by a person or by their deadline, newest first. Search by agent, '
+    + 'goal, action, target, reason or who answered.'));
+  const form = el('form', {class: 'search', role: 'search'});
+  ui.query = el('input', {id: 'resolved-query', type: 'search', maxlength: '200',
+    placeholder: 'Search, e.g. env:staging or ana', 'aria-label': 'Search resolved escalations'});
+  form.append(ui.query, el('button', {type: 'submit', class: 'button primary'}, 'Search'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    search();
+  });
+  ui.resolvedError = el('p', {class: 'error', role: 'alert'});
+  ui.resolvedError.hidden = true;
+  ui.results = el('div', {id: 'resolved-results'});
+  container.append(head, form, ui.resolvedError, ui.results);
+}
+
+let searchCounter = 0;
+
+async function search() {
+  const text = ui.query.value.trim();
+  const asked = ++searchCounter;
+  try {
+    const answer = await api('/escalations?status=resolved&limit=200'
+      + (text ? '&q=' + encodeURIComponent(text) : ''));
+    if (asked !== searchCounter) {
+      return; // a newer search is on its way
+    }
+    ui.resolvedError.hidden = true;
+    renderResolved(answer.escalations || [], text);
+  } catch (error) {
+    if (asked === searchCounter && error.status !== 401) {
+      ui.resolvedError.textContent = 'Could not search: ' + error.message;
+      ui.resolvedError.hidden = false;
+    }
+  }
+}
+
+function renderResolved(escalations, text) {
+  if (!escalations.length) {
+    ui.results.replaceChildren(el('p', {class: 'empty'},
+      text ? 'No resolved escalation matches “' + text + '”.' : 'No escalation has been resolved yet.'));
+    return;
+  }
+  const grid = table('resolved', ['Outcome', 'Agent', 'Goal', 'Asked by', 'Answered by', 'Reason', 'When']);
+  for (const escalation of escalations) {
+    const agent = escalation.agent || {};
+    const plan = escalation.plan || {};
+    const findings = (escalation.decision && escalation.decision.findings) || [];
+    const row = el('tr');
+    row.dataset.escalationId = escalation.id;
+    const status = String(escalation.status || '').toLowerCase();
+    const outcome = el('td');
+    outcome.append(badge('outcome outcome-' + status, status));
+    const agentCell = el('td');
+    agentCell.append(link('#/timeline/agent/' + encodeURIComponent(escalation.agentId || ''),
+      agent.name || escalation.agentId || ''));
+    row.append(
+      outcome,
+      agentCell,
+      el('td', {}, plan.goal || ''),
+      el('td', {}, findings.filter((f) => f.verdict === 'ESCALATED').map((f) => f.rule).join('; ')),
+      el('td', {}, escalation.resolvedBy || (status === 'expired' ? 'deadline' : '')),
+      el('td', {}, escalation.reason || ''),
+      el('td', {class: 'nowrap'}, formatDateTime(escalation.resolvedAt)));
+    grid.body.append(row);
+  }
+  ui.results.replaceChildren(grid.table);
 }

@@ -63,8 +63,9 @@ final class OperatorApi {
             ? EscalationFilter.PENDING
             : EscalationFilter.valueOf(status.toUpperCase(Locale.ROOT));
     int limit = intParam(ctx, "limit", DEFAULT_LIMIT);
+    String text = ctx.queryParams().get("q");
     knowledge
-        .read(s -> s.escalations(filter, limit))
+        .read(s -> s.escalations(filter, text, limit))
         .onSuccess(
             found -> {
               ObjectNode view = Json.MAPPER.createObjectNode();

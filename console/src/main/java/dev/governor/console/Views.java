@@ -59,6 +59,8 @@ final class Views {
     }
     node.set("plan", Json.MAPPER.valueToTree(detail.plan()));
     node.set("decision", Json.MAPPER.valueToTree(detail.decision()));
+    node.set("history", Json.MAPPER.valueToTree(detail.history()));
+    node.set("createdByAgents", Json.MAPPER.valueToTree(detail.createdByAgents()));
     return node;
   }
 

@@ -12,6 +12,7 @@ import dev.governor.knowledge.model.Environment;
 import dev.governor.knowledge.model.Escalation;
 import dev.governor.knowledge.model.EscalationDetail;
 import dev.governor.knowledge.model.EscalationStatus;
+import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Operator;
 import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Resource;
@@ -20,6 +21,7 @@ import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.RuleTestCase;
 import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.model.Severity;
+import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.model.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +35,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -692,20 +696,47 @@ public final class KnowledgeStore implements AutoCloseable {
 
   /** Escalations, pending ones first, each group by soonest deadline. */
   public List<EscalationDetail> escalations(EscalationFilter filter, int limit) {
-    String where =
-        switch (filter) {
-          case PENDING -> "WHERE status = 'PENDING' ";
-          case RESOLVED -> "WHERE status <> 'PENDING' ";
-          case ALL -> "";
-        };
+    return escalations(filter, null, limit);
+  }
+
+  /**
+   * Escalations, pending ones first, each group by soonest deadline; with a {@code text}, only
+   * those whose agent name, plan (goal, actions, targets, intents), reason or resolver contains it,
+   * ignoring case.
+   */
+  public List<EscalationDetail> escalations(EscalationFilter filter, String text, int limit) {
+    List<String> conditions = new ArrayList<>();
+    switch (filter) {
+      case PENDING -> conditions.add("e.status = 'PENDING'");
+      case RESOLVED -> conditions.add("e.status <> 'PENDING'");
+      case ALL -> {}
+    }
+    boolean searching = text != null && !text.isBlank();
+    if (searching) {
+      conditions.add(
+          "(LOWER(a.name) LIKE ? ESCAPE '\\' OR LOWER(p.body) LIKE ? ESCAPE '\\'"
+              + " OR LOWER(COALESCE(e.reason, '')) LIKE ? ESCAPE '\\'"
+              + " OR LOWER(COALESCE(e.resolved_by, '')) LIKE ? ESCAPE '\\')");
+    }
     String sql =
-        "SELECT * FROM escalations "
-            + where
-            + "ORDER BY CASE WHEN status = 'PENDING' THEN 0 ELSE 1 END,"
-            + " CASE WHEN status = 'PENDING' THEN deadline ELSE -resolved_at END, id LIMIT ?";
+        "SELECT e.* FROM escalations e"
+            + (searching
+                ? " JOIN agents a ON a.id = e.agent_id JOIN plans p ON p.id = e.plan_id"
+                : "")
+            + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+            + " ORDER BY CASE WHEN e.status = 'PENDING' THEN 0 ELSE 1 END,"
+            + " CASE WHEN e.status = 'PENDING' THEN e.deadline ELSE -e.resolved_at END, e.id"
+            + " LIMIT ?";
     try (Connection connection = readers.getConnection();
         PreparedStatement select = connection.prepareStatement(sql)) {
-      select.setInt(1, limit);
+      int parameter = 1;
+      if (searching) {
+        String pattern = "%" + likeEscaped(text.strip().toLowerCase(Locale.ROOT)) + "%";
+        for (int i = 0; i < 4; i++) {
+          select.setString(parameter++, pattern);
+        }
+      }
+      select.setInt(parameter, limit);
       List<Escalation> found = new ArrayList<>();
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -720,6 +751,10 @@ public final class KnowledgeStore implements AutoCloseable {
     } catch (SQLException e) {
       throw unavailable(e);
     }
+  }
+
+  private static String likeEscaped(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   public List<AuditEntry> audit(long afterSeq, int limit) {
@@ -1017,10 +1052,72 @@ public final class KnowledgeStore implements AutoCloseable {
         }
       }
       return new EscalationDetail(
-          escalation, agent, plan, findDecision(connection, escalation.planId()).orElse(null));
+          escalation,
+          agent,
+          plan,
+          findDecision(connection, escalation.planId()).orElse(null),
+          recentDecisions(connection, escalation.agentId(), escalation.planId()),
+          plan == null ? List.of() : createdByAgents(connection, plan));
     } catch (SQLException e) {
       throw unavailable(e);
     }
+  }
+
+  private static final int HISTORY_SHOWN = 5;
+
+  /** The agent's latest decisions on plans other than {@code exceptPlanId}, newest first. */
+  private static List<EscalationDetail.RecentDecision> recentDecisions(
+      Connection connection, String agentId, String exceptPlanId) throws SQLException {
+    String sql =
+        "SELECT p.id, p.body AS plan, d.body AS decision FROM plans p"
+            + " JOIN decisions d ON d.plan_id = p.id"
+            + " WHERE p.agent_id = ? AND p.id <> ? ORDER BY p.received_at DESC, p.id DESC LIMIT ?";
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, agentId);
+      select.setString(2, exceptPlanId);
+      select.setInt(3, HISTORY_SHOWN);
+      List<EscalationDetail.RecentDecision> history = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          Plan plan = Json.read(rows.getString("plan"), Plan.class);
+          Decision decision = Json.read(rows.getString("decision"), Decision.class);
+          history.add(
+              new EscalationDetail.RecentDecision(
+                  rows.getString("id"),
+                  plan.goal(),
+                  decision.verdict(),
+                  decision.findings().stream()
+                      .filter(f -> f.verdict() != Verdict.APPROVED)
+                      .map(Finding::rule)
+                      .distinct()
+                      .toList(),
+                  decision.decidedAt()));
+        }
+      }
+      return history;
+    }
+  }
+
+  /** The plan's targets that an agent created, with who created them and in which step. */
+  private static List<Resource> createdByAgents(Connection connection, Plan plan)
+      throws SQLException {
+    List<Resource> created = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT * FROM resources WHERE target = ?")) {
+      for (Step step : plan.steps()) {
+        if (step.target() == null || !seen.add(step.target())) {
+          continue;
+        }
+        select.setString(1, step.target());
+        try (ResultSet rows = select.executeQuery()) {
+          if (rows.next()) {
+            created.add(resource(rows));
+          }
+        }
+      }
+    }
+    return created;
   }
 
   private static Optional<Escalation> findEscalation(Connection connection, String id)
