@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -75,6 +76,21 @@ public final class GovernorClient {
         object().put("resolution", approve ? "approve" : "deny").put("reason", reason);
     return Decision.of(
         send("POST", "/api/v1/escalations/" + encode(escalationId) + "/resolve", answer));
+  }
+
+  /** An agent as Governor sees it: status, circuit, budgets (an operator, or that agent). */
+  public JsonNode agent(String agentId) {
+    return send("GET", "/api/v1/agents/" + encode(agentId), null);
+  }
+
+  /** Alerts raised to people (silent agents, open circuits): {@code open} or {@code all}. */
+  public List<JsonNode> alerts(String status) {
+    return list(send("GET", "/api/v1/alerts?status=" + encode(status), null), "alerts");
+  }
+
+  /** The leases held now: who may write which resource, with which fencing token. */
+  public List<JsonNode> leases() {
+    return list(send("GET", "/api/v1/leases", null), "leases");
   }
 
   // ---- agents ----
@@ -173,6 +189,12 @@ public final class GovernorClient {
           error.path("message").asText(response.body()));
     }
     return answer;
+  }
+
+  private static List<JsonNode> list(JsonNode answer, String field) {
+    List<JsonNode> items = new ArrayList<>();
+    answer.path(field).forEach(items::add);
+    return List.copyOf(items);
   }
 
   static JsonNode parse(String text) {

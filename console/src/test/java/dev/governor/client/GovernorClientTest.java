@@ -167,6 +167,47 @@ class GovernorClientTest {
         .isEqualTo("CLOSED");
   }
 
+  @Test
+  void anOperatorSeesAnAgentsStatusItsAlertsAndTheLeasesHeld() {
+    ObjectNode registration =
+        GovernorClient.object()
+            .put("name", "writer")
+            .put("owner", "platform-team")
+            .put("environment", "sandbox");
+    registration.putObject("budgets").put("maxTokens", 100);
+    registration.putArray("grants").add("fs.write:" + dataDir + "/**");
+    GovernorClient.RegisteredAgent writer = admin.registerAgent(registration);
+    GovernorClient agent = admin.as(writer.token());
+    String config = dataDir.resolve("config.yaml").toString();
+    assertThat(
+            agent.submitPlan(writer.id(), plan(step("s1", "fs.write", config, "edit"))).approved())
+        .isTrue();
+    assertThat(admin.alerts("open")).isEmpty();
+
+    agent.sendTelemetry(
+        writer.id(), List.of(GovernorClient.object().put("kind", "tokens").put("tokensIn", 500)));
+
+    assertThat(admin.leases())
+        .singleElement()
+        .satisfies(
+            lease -> {
+              assertThat(lease.path("agentId").asText()).isEqualTo(writer.id());
+              assertThat(lease.path("resource").asText()).isEqualTo(config);
+            });
+    assertThat(admin.alerts("open"))
+        .anySatisfy(
+            alert -> {
+              assertThat(alert.path("agentId").asText()).isEqualTo(writer.id());
+              assertThat(alert.path("kind").asText()).isEqualTo("circuit_open");
+            });
+    assertThat(admin.alerts("all")).hasSameSizeAs(admin.alerts("open"));
+    assertThat(admin.agent(writer.id()).path("status").asText()).isEqualTo("paused");
+    assertThat(agent.agent(writer.id()).path("circuit").path("state").asText()).isEqualTo("OPEN");
+    assertThatThrownBy(() -> agent.alerts("open"))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo("forbidden"));
+  }
+
   private GovernorClient.RegisteredAgent register(String name) {
     return admin.registerAgent(
         GovernorClient.object()
