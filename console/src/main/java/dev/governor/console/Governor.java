@@ -1,6 +1,8 @@
 package dev.governor.console;
 
 import dev.governor.analyze.AnalyzeVerticle;
+import dev.governor.console.demo.Demo;
+import dev.governor.console.demo.Outcome;
 import dev.governor.execute.ExecuteVerticle;
 import dev.governor.knowledge.Secrets;
 import dev.governor.knowledge.model.Role;
@@ -13,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -49,20 +53,41 @@ public final class Governor implements AutoCloseable {
     System.exit(new CommandLine(new Cli()).execute(args));
   }
 
-  /** {@code governor} (serve), {@code governor validate FILE_OR_DIR}, {@code governor test DIR}. */
+  /**
+   * {@code governor} (serve), {@code governor demo} (or {@code --demo}), {@code governor validate
+   * FILE_OR_DIR}, {@code governor test DIR}.
+   */
   @Command(
       name = "governor",
       mixinStandardHelpOptions = true,
       description = "Runs Governor, or checks rules without running it.",
-      subcommands = {Cli.Validate.class, Cli.Test.class})
+      subcommands = {Cli.Validate.class, Cli.Test.class, Cli.DemoCommand.class})
   static final class Cli implements Callable<Integer> {
+
+    @Option(names = "--demo", description = "Run the demo; the same as the demo command.")
+    boolean demo;
 
     @Override
     public Integer call() throws Exception {
+      if (demo) {
+        return demo();
+      }
       serve();
       // Governor runs until the JVM is told to stop; the shutdown hook closes it.
       new CountDownLatch(1).await();
       return CommandLine.ExitCode.OK;
+    }
+
+    @Command(
+        name = "demo",
+        description =
+            "Run Governor on ./data-demo with a fleet of simulated agents playing every story;"
+                + " Governor keeps running for you to look around the console.")
+    static final class DemoCommand implements Callable<Integer> {
+      @Override
+      public Integer call() throws Exception {
+        return demo();
+      }
     }
 
     @Command(
@@ -97,6 +122,27 @@ public final class Governor implements AutoCloseable {
             .test(path);
       }
     }
+  }
+
+  private static int demo() throws Exception {
+    Demo.Running running;
+    try {
+      running = Demo.start(Demo.settings(Settings.load(System.getenv())), System.out);
+    } catch (Demo.FolderRefused refused) {
+      System.err.println(refused.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(running.governor()::close, "governor-shutdown"));
+    List<Outcome> outcomes = running.play(System.out);
+    System.out.println(
+        outcomes.size()
+            + " stories played. Governor keeps running: look at the inbox, the agents and the audit"
+            + " log at "
+            + running.url()
+            + " ; Ctrl+C stops it.");
+    new CountDownLatch(1).await();
+    return CommandLine.ExitCode.OK;
   }
 
   private static void serve() throws Exception {
