@@ -40,7 +40,7 @@ public final class Demo {
    * Settings that make the stories visible fast: a silent agent is noticed in seconds, and the
    * escalations the stories leave stay in the inbox long enough to be looked at and answered.
    */
-  private static final Map<String, Object> FAST =
+  public static final Map<String, Object> FAST =
       Map.of(
           "heartbeatTimeoutSeconds", 3L,
           "watchdogSweepMillis", 250L,
@@ -61,11 +61,18 @@ public final class Demo {
 
     /** Plays every story, printing one line as each reaches its outcome. */
     public List<Outcome> play(PrintStream out) {
-      Duration heartbeatTimeout = Duration.ofSeconds((Long) FAST.get("heartbeatTimeoutSeconds"));
-      GovernorClient operator = GovernorClient.connect(url, adminToken);
-      return Demo.play(
-          stories(heartbeatTimeout), new Fleet(operator, dataDir.resolve("agents")), out);
+      return Demo.play(url, adminToken, dataDir.resolve("agents"), out);
     }
+  }
+
+  /**
+   * Plays every story against Governor at {@code url} (running with {@link #FAST} settings), the
+   * agents writing their files under {@code workDir}; prints one line as each reaches its outcome.
+   */
+  public static List<Outcome> play(URI url, String adminToken, Path workDir, PrintStream out) {
+    Duration heartbeatTimeout = Duration.ofSeconds((Long) FAST.get("heartbeatTimeoutSeconds"));
+    GovernorClient operator = GovernorClient.connect(url, adminToken);
+    return play(stories(heartbeatTimeout), new Fleet(operator, workDir), out);
   }
 
   /** Every story of SPEC section 10, in its order. */

@@ -45,9 +45,13 @@ final class DoneButNothingChanged implements Story {
       updater.client().advanceTask(taskId, GovernorClient.object().put("to", "done"));
       summary = "completion accepted";
     } catch (GovernorException refused) {
+      String message = refused.getMessage();
+      String missing = message.substring(message.indexOf("missing: ") + "missing: ".length());
       summary =
-          "completion refused: "
-              + refused.getMessage()
+          "completion refused ("
+              + refused.code()
+              + "): "
+              + (message.contains("missing: ") ? missing : message)
               + "; its step is "
               + reported.path("report").path("state").asText();
     }

@@ -28,9 +28,13 @@ public final class Fleet {
   private final GovernorClient operator;
   private final Path workDir;
 
+  /**
+   * A fleet writing under {@code workDir}, in a folder of this run's own: a run on a demo folder
+   * played before must not meet the resources (and leases) of the one before.
+   */
   public Fleet(GovernorClient operator, Path workDir) {
     this.operator = Objects.requireNonNull(operator, "operator");
-    this.workDir = Objects.requireNonNull(workDir, "workDir");
+    this.workDir = workDir.resolve("run-" + System.currentTimeMillis());
   }
 
   /** A simulated agent: its id and a client acting with its own token. */

@@ -38,7 +38,7 @@ final class LeaseConflict implements Story {
         fleet.operator().leases().stream()
             .filter(lease -> config.equals(lease.path("resource").asText()))
             .findFirst()
-            .map(LeaseConflict::describe)
+            .map(lease -> describe(lease, first))
             .orElse("no lease");
     String summary =
         "second writer "
@@ -58,9 +58,10 @@ final class LeaseConflict implements Story {
             "planId", heldOff.planId()));
   }
 
-  private static String describe(JsonNode lease) {
+  private static String describe(JsonNode lease, Fleet.Agent first) {
+    String holder = lease.path("agentId").asText();
     return "lease held by "
-        + lease.path("agentId").asText()
+        + (holder.equals(first.id()) ? first.name() : holder)
         + " with fencing token "
         + lease.path("fencingToken").asLong();
   }
