@@ -2,7 +2,6 @@ package dev.governor.console;
 
 import dev.governor.analyze.AnalyzeVerticle;
 import dev.governor.console.demo.Demo;
-import dev.governor.console.demo.Outcome;
 import dev.governor.execute.ExecuteVerticle;
 import dev.governor.knowledge.Secrets;
 import dev.governor.knowledge.model.Role;
@@ -15,7 +14,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -134,11 +132,9 @@ public final class Governor implements AutoCloseable {
     }
     Runtime.getRuntime()
         .addShutdownHook(new Thread(running.governor()::close, "governor-shutdown"));
-    List<Outcome> outcomes = running.play(System.out);
+    running.play(System.out);
     System.out.println(
-        outcomes.size()
-            + " stories played. Governor keeps running: look at the inbox, the agents and the audit"
-            + " log at "
+        "Governor keeps running: look at the inbox, the agents and the audit log at "
             + running.url()
             + " ; Ctrl+C stops it.");
     new CountDownLatch(1).await();

@@ -137,6 +137,7 @@ public final class Demo {
         out.println(prefix + "did not finish: " + e.getMessage());
       }
     }
+    out.println(outcomes.size() + " of " + stories.size() + " stories reached their outcome.");
     return outcomes;
   }
 
