@@ -1,6 +1,5 @@
 package dev.governor.console.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governor.client.Decision;
@@ -134,22 +133,20 @@ public final class Fleet {
     }
   }
 
-  /** The rule behind the first finding with this verdict-deciding severity, for the printout. */
-  static String firstRule(Decision decision) {
+  private static String firstRule(Decision decision) {
     return decision.findings().isEmpty() ? "no rule" : decision.findings().get(0).rule();
   }
 
-  /** The rule of the finding that matches {@code fragment}, or the first finding's rule. */
+  /**
+   * The rule whose name holds {@code fragment}, or else the first finding's: the printout names the
+   * rule that caught the story, whatever else also matched.
+   */
   static String rule(Decision decision, String fragment) {
     return decision.findings().stream()
         .map(Decision.Finding::rule)
         .filter(rule -> rule.contains(fragment))
         .findFirst()
         .orElseGet(() -> firstRule(decision));
-  }
-
-  static String text(JsonNode node, String field) {
-    return node.path(field).asText();
   }
 
   private static String sha256(Path file) {
