@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,7 +18,10 @@ class AgentListTest {
 
   private static final String ADMIN = "gvo_agent-list-admin";
 
-  @RegisterExtension final RunningGovernor governor = new RunningGovernor(ADMIN);
+  @RegisterExtension
+  final RunningGovernor governor =
+      new RunningGovernor(
+          ADMIN, Map.of("heartbeatTimeoutSeconds", 2L, "watchdogSweepMillis", 100L));
 
   @Test
   @DisplayName(
@@ -134,6 +138,36 @@ class AgentListTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> agentChanges(events, id).size() >= before + 2);
       assertThat(list("?status=active")).extracting(a -> a.getString("id")).containsExactly(id);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "An agent that stops heart-beating is listed as silent, told by the live stream, and active"
+          + " again once heard")
+  void silenceIsListedAndTold() throws Exception {
+    try (CommandStream events =
+        CommandStream.open(governor.port(), "/api/v1/events", ADMIN, null)) {
+      JsonObject agent = register("quiet", "staging", new JsonObject());
+      String id = agent.getString("id");
+      String heartbeat = "/api/v1/agents/" + id + "/heartbeat";
+      assertThat(governor.http().post(heartbeat, agent.getString("token"), "").status())
+          .isEqualTo(200);
+      assertThat(named(list(""), "quiet").getString("lastSeen")).isNotBlank();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> list("?status=silent").stream().anyMatch(a -> a.getString("id").equals(id)));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> agentChanges(events, id).contains("status"));
+
+      assertThat(governor.http().post(heartbeat, agent.getString("token"), "").status())
+          .isEqualTo(200);
+      assertThat(list("?status=active")).extracting(a -> a.getString("id")).containsExactly(id);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> agentChanges(events, id).stream().filter("status"::equals).count() >= 2);
     }
   }
 
