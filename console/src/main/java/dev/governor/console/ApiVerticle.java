@@ -85,6 +85,7 @@ public final class ApiVerticle extends VerticleBase {
             java.time.Duration.ofSeconds(config().getLong("approvalTtlSeconds", 3600L)));
     TelemetryApi telemetry = new TelemetryApi(knowledge, vertx.eventBus(), metrics);
     CircuitApi circuits = new CircuitApi(vertx, knowledge);
+    AgentListApi agentList = new AgentListApi(knowledge, vertx.eventBus());
     metrics.watchCircuits(vertx, knowledge);
     Authenticator authenticator =
         new Authenticator(knowledge, sessions, blankToNull(config().getString("adminToken")));
@@ -153,6 +154,7 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "resetCircuit", circuits::reset);
               on(builder, "setBudgets", circuits::setBudgets);
               on(builder, "listAlerts", circuits::listAlerts);
+              on(builder, "listAgents", agentList::list);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
               router

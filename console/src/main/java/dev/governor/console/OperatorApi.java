@@ -5,22 +5,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governor.knowledge.Json;
 import dev.governor.knowledge.Knowledge;
 import dev.governor.knowledge.bus.Bus;
+import dev.governor.knowledge.bus.Messages.AgentJoined;
 import dev.governor.knowledge.bus.Messages.AlertChanged;
+import dev.governor.knowledge.bus.Messages.BudgetsChanged;
 import dev.governor.knowledge.bus.Messages.CircuitChanged;
+import dev.governor.knowledge.bus.Messages.CommandIssued;
 import dev.governor.knowledge.bus.Messages.DecisionRecorded;
 import dev.governor.knowledge.bus.Messages.EscalationAnswer;
 import dev.governor.knowledge.bus.Messages.EscalationChanged;
 import dev.governor.knowledge.bus.Problem;
+import dev.governor.knowledge.model.Alert;
 import dev.governor.knowledge.model.EscalationDetail;
 import dev.governor.knowledge.model.Role;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeStore;
 import dev.governor.knowledge.store.KnowledgeStore.EscalationFilter;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Locale;
 
 /** The routes operators use: escalations, the audit log, rule sets, the live event stream. */
@@ -152,7 +158,8 @@ final class OperatorApi {
 
   /**
    * Server-Sent Events, until the client leaves: one {@code escalation} event per change, one
-   * {@code alert} event per alert raised or cleared, one {@code circuit} event per circuit move.
+   * {@code alert} event per alert raised or cleared, one {@code circuit} event per circuit move,
+   * and {@code agent} events (see {@link #agentEvents}).
    */
   void events(RoutingContext ctx) {
     if (!allowed(ctx, Role.VIEWER)) {
@@ -191,14 +198,47 @@ final class OperatorApi {
                 message ->
                     response.write(
                         "event: circuit\ndata: " + Json.write(message.body().after()) + "\n\n"));
+    List<MessageConsumer<?>> agents = agentEvents(response);
     long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> response.write(": keep-alive\n\n"));
     response.closeHandler(
         closed -> {
+          agents.forEach(MessageConsumer::unregister);
           alerts.unregister();
           circuits.unregister();
           consumer.unregister();
           vertx.cancelTimer(keepAlive);
         });
+  }
+
+  /**
+   * One {@code agent} event ({@code agentId}, {@code change}) whenever what the agents page shows
+   * of an agent changed: it was registered, its circuit moved, it went silent or was heard again, a
+   * command was sent to it, or its budgets changed. The page reads the agent again.
+   */
+  private List<MessageConsumer<?>> agentEvents(HttpServerResponse response) {
+    EventBus bus = vertx.eventBus();
+    return List.of(
+        bus.<AgentJoined>consumer(
+            Bus.MONITOR_AGENTS, m -> agentEvent(response, m.body().agent().id(), "registered")),
+        bus.<CircuitChanged>consumer(
+            Bus.EXECUTE_CIRCUITS, m -> agentEvent(response, m.body().after().agentId(), "circuit")),
+        bus.<AlertChanged>consumer(
+            Bus.EXECUTE_ALERTS,
+            m -> {
+              if (Alert.SILENT.equals(m.body().alert().kind())) {
+                agentEvent(response, m.body().alert().agentId(), "status");
+              }
+            }),
+        bus.<CommandIssued>consumer(
+            Bus.EXECUTE_COMMANDS,
+            m -> agentEvent(response, m.body().command().agentId(), "command")),
+        bus.<BudgetsChanged>consumer(
+            Bus.MONITOR_BUDGETS, m -> agentEvent(response, m.body().agent().id(), "budgets")));
+  }
+
+  private static void agentEvent(HttpServerResponse response, String agentId, String change) {
+    ObjectNode event = Json.MAPPER.createObjectNode().put("agentId", agentId).put("change", change);
+    response.write("event: agent\ndata: " + Json.write(event) + "\n\n");
   }
 
   static boolean allowed(RoutingContext ctx, Role role) {

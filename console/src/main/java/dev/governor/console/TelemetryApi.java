@@ -127,17 +127,11 @@ final class TelemetryApi {
     ObjectNode view = Json.MAPPER.createObjectNode();
     view.put("agentId", report.agentId());
     view.set("budgets", Json.MAPPER.valueToTree(standing.agent().get().budgets()));
-    Usage total = Usage.empty(report.agentId(), "");
     ArrayNode tasks = Json.MAPPER.createArrayNode();
-    List<Usage> sorted =
-        report.tasks().stream().sorted(Comparator.comparing(Usage::taskId)).toList();
-    for (Usage task : sorted) {
-      total = total.plus(task);
-      tasks.add(figures(task).put("taskId", task.taskId()));
-    }
-    ObjectNode totals = figures(total);
-    totals.remove("runtimeSeconds");
-    view.set("total", totals);
+    report.tasks().stream()
+        .sorted(Comparator.comparing(Usage::taskId))
+        .forEach(task -> tasks.add(figures(task).put("taskId", task.taskId())));
+    view.set("total", totals(total(report)));
     view.set("tasks", tasks);
     view.set("circuit", Views.circuit(standing.circuit()));
     view.put("status", Views.status(standing.circuit(), standing.alerts()));
@@ -147,7 +141,24 @@ final class TelemetryApi {
     return view;
   }
 
-  private static ObjectNode figures(Usage usage) {
+  /** The agent's figures summed over its tasks. */
+  static Usage total(UsageReport report) {
+    Usage total = Usage.empty(report.agentId(), "");
+    for (Usage task :
+        report.tasks().stream().sorted(Comparator.comparing(Usage::taskId)).toList()) {
+      total = total.plus(task);
+    }
+    return total;
+  }
+
+  /** Figures over several tasks: runtime is a per-task budget, so a sum of it would mislead. */
+  static ObjectNode totals(Usage total) {
+    ObjectNode totals = figures(total);
+    totals.remove("runtimeSeconds");
+    return totals;
+  }
+
+  static ObjectNode figures(Usage usage) {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("tokensIn", usage.tokensIn());
     node.put("tokensOut", usage.tokensOut());

@@ -206,6 +206,14 @@ public final class CircuitStore {
     }
   }
 
+  /** Every open alert, newest first. */
+  public List<Alert> openAlerts() {
+    return alerts(
+        "SELECT * FROM alerts WHERE cleared_at IS NULL ORDER BY raised_at DESC LIMIT ?",
+        null,
+        Integer.MAX_VALUE);
+  }
+
   /** The agent's open alerts. */
   public List<Alert> openAlerts(String agentId) {
     return alerts(

@@ -629,6 +629,21 @@ public final class KnowledgeStore implements AutoCloseable {
         .map(this::remember);
   }
 
+  /** Every registered agent, by name, then by id for agents of one name. */
+  public List<Agent> agents() {
+    try (Connection connection = readers.getConnection();
+        Statement select = connection.createStatement();
+        ResultSet rows = select.executeQuery("SELECT * FROM agents ORDER BY name, id")) {
+      List<Agent> agents = new ArrayList<>();
+      while (rows.next()) {
+        agents.add(agent(rows));
+      }
+      return agents;
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
   /** The agent with this token if it is in memory; never touches the database. */
   public Optional<Agent> cachedAgentByTokenHash(String tokenHash) {
     return Optional.ofNullable(agentsByTokenHash.get(tokenHash));
