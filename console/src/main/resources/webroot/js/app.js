@@ -16,8 +16,9 @@
 import {api, capitalise, clearNotice, currentSession, el, hide, onSessionEnded, setSession, show, can}
   from './core.js';
 import inbox from './inbox.js';
+import rules from './rules.js';
 
-const pages = [inbox];
+const pages = [inbox, rules];
 
 const STREAM_IDLE_MILLIS = 45_000; // the server sends a keep-alive every 15 s
 const BACKOFF_FIRST_MILLIS = 500;

@@ -171,8 +171,7 @@ export class RuleEditor {
       const handle = doc.addLineClass(line, 'wrap', 'drl-error-line');
       const marker = el('span', {class: 'drl-error-marker', title: error.message}, '●');
       doc.setGutterMarker(line, ERROR_GUTTER, marker);
-      const message = el('div', {class: 'drl-error-message'}, (error.column > 0
-        ? 'column ' + error.column + ': ' : '') + firstLine(error.message));
+      const message = el('div', {class: 'drl-error-message'}, firstLine(error.message));
       const widget = doc.addLineWidget(line, message, {coverGutter: false, noHScroll: true});
       const list = this.marks.get(error.file) || [];
       list.push({doc, handle, widget});
@@ -202,7 +201,10 @@ export class RuleEditor {
   }
 }
 
-/** Drools' messages run over several lines; the first says what is wrong. */
+/**
+ * Drools' messages run over several lines, and a parser error starts with a place already shown
+ * beside it ("[ERR 101] Line 15:51 "): the first line, without that, says what is wrong.
+ */
 export function firstLine(message) {
-  return String(message || '').split('\n')[0];
+  return String(message || '').split('\n')[0].replace(/^\[ERR \d+\] Line \d+:\d+\s+/, '');
 }
