@@ -271,7 +271,11 @@ async function open(version) {
       files[name] = found.files[name];
     }
     files[TESTS] = JSON.stringify(found.tests || [], null, 2) + '\n';
+    const reading = state.editor.current;
     state.editor.load(files);
+    if (reading && files[reading] !== undefined) {
+      state.editor.show(reading); // the next version of the file one was reading
+    }
     state.editor.setReadOnly(!can('AUTHOR'));
     state.dirty = false;
     ui.comment.value = '';
@@ -502,7 +506,7 @@ function renderBacktest(version, answer) {
     agent.append(change.agentId
       ? el('a', {href: '#/timeline/agent/' + encodeURIComponent(change.agentId)}, change.agentName || change.agentId)
       : '');
-    row.append(el('td', {class: 'mono', title: change.planId}, String(change.planId).slice(0, 8)), agent,
+    row.append(el('td', {class: 'mono plan-id'}, change.planId), agent,
       el('td', {}, change.goal || ''), verdicts, el('td', {}, (change.rules || []).join('; ')));
     grid.body.append(row);
   }
@@ -524,6 +528,7 @@ async function activate(version) {
     try {
       await api('/rulesets/' + version + '/activate', {method: 'POST'});
       notify('Version ' + version + ' is now the active rule set.');
+      ui.summary.hidden = true;
     } catch (error) {
       if (error.status === 409) {
         notify('Version ' + version + ' was not activated: ' + error.message, 'error');

@@ -53,9 +53,18 @@ class RuleEditorConsoleTest {
     submit(agent, ReviewLoopTest.readPlan());
 
     browser.signIn(ADMIN);
+    browser.script(
+        "window.cspViolations = [];"
+            + "document.addEventListener('securitypolicyviolation',"
+            + " e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));");
     browser.open("rules");
     browser.visible(EDITOR);
     browser.awaitText("#editor-title", "Version 1");
+    assertThat(browser.script("return window.cspViolations"))
+        .as("CodeMirror loads and draws under the console's Content-Security-Policy")
+        .asList()
+        .isEmpty();
+    assertThat(browser.all(EDITOR + " .cm-keyword")).as("DRL keywords highlighted").isNotEmpty();
     assertThat(browser.visible("#rule-versions li[data-version='1']").getText())
         .contains("active", "by governor");
     browser.driver().findElement(By.cssSelector("#file-tabs [data-file='reads.drl']")).click();
@@ -99,6 +108,7 @@ class RuleEditorConsoleTest {
     browser.driver().findElement(By.id("rule-comment")).sendKeys("secret reads need a person");
     click("#save-version");
     browser.awaitText("#editor-title", "Version 2");
+    browser.awaitText("#file-tabs .current", "reads.drl");
     browser.awaitText("#rule-versions li[data-version='2']", "secret reads need a person", "admin");
     JsonObject listing = governor.http().get("/api/v1/rulesets", ADMIN).json();
     assertThat(listing.getInteger("active")).as("saving does not activate").isEqualTo(1);
@@ -145,6 +155,7 @@ class RuleEditorConsoleTest {
     assertThat(browser.all("#rule-versions li[data-version='1'] button.reactivate")).isEmpty();
     assertThat(browser.all("#rule-versions li[data-version='2'] button.reactivate")).hasSize(1);
     assertThat(submitVerdict(agent, secretRead("secret:newer"))).isEqualTo("APPROVED");
+    assertThat(browser.script("return window.cspViolations")).asList().isEmpty();
   }
 
   @Test
