@@ -502,7 +502,7 @@ function renderBacktest(version, answer) {
     const verdicts = el('td', {class: 'nowrap verdict-change'});
     verdicts.append(verdictBadge(change.oldVerdict), el('span', {class: 'arrow', 'aria-label': 'becomes'}, ' → '),
       verdictBadge(change.newVerdict));
-    const agent = el('td');
+    const agent = el('td', {class: 'nowrap'});
     agent.append(change.agentId
       ? el('a', {href: '#/timeline/agent/' + encodeURIComponent(change.agentId)}, change.agentName || change.agentId)
       : '');
