@@ -17,9 +17,10 @@ import {api, capitalise, clearNotice, currentSession, el, hide, onSessionEnded, 
   from './core.js';
 import inbox from './inbox.js';
 import agents from './agents.js';
+import rules from './rules.js';
 import operators from './operators.js';
 
-const pages = [inbox, agents, operators];
+const pages = [inbox, agents, rules, operators];
 
 const STREAM_IDLE_MILLIS = 45_000; // the server sends a keep-alive every 15 s
 const BACKOFF_FIRST_MILLIS = 500;

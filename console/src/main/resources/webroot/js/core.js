@@ -73,6 +73,7 @@ export async function api(path, {method = 'GET', body} = {}) {
       error.code || 'http_' + response.status,
       error.message || 'Governor answered ' + response.status);
     failure.details = error;
+    failure.payload = payload; // a 422 answers with more than an error, e.g. a rule set's errors
     if (response.status === 401 && current && path !== '/session') {
       for (const listener of signedOutListeners) {
         listener('Your session has ended. Sign in again.');

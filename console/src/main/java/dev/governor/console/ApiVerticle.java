@@ -166,17 +166,15 @@ public final class ApiVerticle extends VerticleBase {
                               .end(metrics.scrape()));
               router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().sendFile(OPENAPI));
               router.route("/api/*").handler(this::unknownRoute);
+              // Browser libraries from WebJars on the classpath; their paths carry the version,
+              // so they may be cached.
+              router
+                  .route("/webjars/*")
+                  .handler(ApiVerticle::securityHeaders)
+                  .handler(StaticHandler.create("META-INF/resources/webjars"));
               router
                   .route("/*")
-                  .handler(
-                      ctx -> {
-                        ctx.response()
-                            .putHeader(
-                                "content-security-policy",
-                                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
-                            .putHeader("x-content-type-options", "nosniff");
-                        ctx.next();
-                      })
+                  .handler(ApiVerticle::securityHeaders)
                   // The console ships inside the jar: after an upgrade it must not be served stale.
                   .handler(StaticHandler.create("webroot").setCachingEnabled(false));
               router.route().failureHandler(this::failed);
@@ -211,6 +209,16 @@ public final class ApiVerticle extends VerticleBase {
     } else {
       ctx.next();
     }
+  }
+
+  /** What every page and script the browser gets is sent with: scripts only from this origin. */
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader(
+            "content-security-policy",
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+        .putHeader("x-content-type-options", "nosniff");
+    ctx.next();
   }
 
   /** Escalations change rarely; a count on each change keeps the gauge exact without polling. */

@@ -51,13 +51,15 @@ final class RuleSetApi {
       return;
     }
     knowledge
-        .read(KnowledgeStore::ruleSets)
+        .read(s -> new Listing(s.ruleSets(), s.ruleSetAuthors()))
         .onSuccess(
-            versions -> {
+            listing -> {
               ObjectNode view = Json.MAPPER.createObjectNode();
               ArrayNode list = view.putArray("versions");
-              for (RuleSetVersion version : versions) {
-                list.add(Json.MAPPER.valueToTree(version));
+              for (RuleSetVersion version : listing.versions()) {
+                ObjectNode item = Json.MAPPER.valueToTree(version);
+                item.put("createdBy", listing.authors().get(version.version()));
+                list.add(item);
                 if (version.active()) {
                   view.put("active", version.version());
                 }
@@ -195,6 +197,9 @@ final class RuleSetApi {
         .onSuccess(activated -> Views.send(ctx, 200, activated.orElseThrow()))
         .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
   }
+
+  /** The versions and who created each. */
+  private record Listing(List<RuleSetVersion> versions, Map<Integer, String> authors) {}
 
   /** What an author sends: files, tests, a comment. */
   private record Candidate(Map<String, String> files, List<RuleTestCase> tests, String comment) {}

@@ -98,6 +98,12 @@ class RuleSetApiTest {
     assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
     int version = created.json().getInteger("version");
     assertThat(version).isEqualTo(2);
+    JsonArray versions =
+        governor.http().get("/api/v1/rulesets", ADMIN).json().getJsonArray("versions");
+    assertThat(versions.getJsonObject(0).getString("createdBy"))
+        .as("the author of version 2, from the audit log")
+        .contains("admin");
+    assertThat(versions.getJsonObject(1).getString("createdBy")).isEqualTo("governor");
     assertThat(review(agent).getString("verdict")).as("still version 1").isEqualTo("APPROVED");
 
     Http.Reply activated =

@@ -21,8 +21,18 @@ import java.util.stream.Collectors;
  */
 public final class Backtest {
 
-  /** A plan the candidate would decide differently, and the rules that made the difference. */
-  public record Change(String planId, Verdict oldVerdict, Verdict newVerdict, List<String> rules) {}
+  /**
+   * A plan the candidate would decide differently, and the rules that made the difference; the
+   * agent and the goal say what the plan was, without a second look-up.
+   */
+  public record Change(
+      String planId,
+      Verdict oldVerdict,
+      Verdict newVerdict,
+      List<String> rules,
+      String agentId,
+      String agentName,
+      String goal) {}
 
   /** How many plans were replayed, and which decisions would change. */
   public record Result(int plans, List<Change> changed) {}
@@ -69,7 +79,10 @@ public final class Backtest {
                 review.plan().id(),
                 review.rulesVerdict(),
                 replayed.verdict(),
-                difference(decisive(review.decision().findings()), decisive(replayed.findings()))));
+                difference(decisive(review.decision().findings()), decisive(replayed.findings())),
+                review.agent().id(),
+                review.agent().name(),
+                review.plan().goal()));
       }
     }
     return new Result(history.size(), changed);

@@ -27,6 +27,8 @@ public final class RuleCompiler {
   private static final AtomicLong BUILDS = new AtomicLong();
   // Drools adds this after every syntax error; the syntax error already says what is wrong.
   private static final String PARSER_FOLLOW_UP = "Parser returned a null Package";
+  // The parser says where it stopped only in its text ("Line 8:28", the column counted from 0).
+  private static final Pattern PARSER_POSITION = Pattern.compile("\\bLine (\\d+):(\\d+)");
 
   private RuleCompiler() {}
 
@@ -57,12 +59,7 @@ public final class RuleCompiler {
       if (message.getText().contains(PARSER_FOLLOW_UP)) {
         continue;
       }
-      errors.add(
-          new RuleError(
-              fileName(message.getPath()),
-              message.getLine(),
-              message.getColumn(),
-              message.getText()));
+      errors.add(error(message));
     }
     if (!errors.isEmpty()) {
       services.getRepository().removeKieModule(releaseId);
@@ -71,6 +68,21 @@ public final class RuleCompiler {
     KieContainer container = services.newKieContainer(releaseId);
     services.getRepository().removeKieModule(releaseId);
     return new CompiledRuleSet(version, container, container.getKieBase());
+  }
+
+  /** Lines and columns count from 1; a column of 0 means Drools did not say. */
+  private static RuleError error(Message message) {
+    int line = message.getLine();
+    int column = message.getColumn();
+    Matcher position = PARSER_POSITION.matcher(message.getText());
+    if (column <= 0 && position.find()) {
+      int reportedLine = Integer.parseInt(position.group(1));
+      if (line <= 0 || line == reportedLine) {
+        line = reportedLine;
+        column = Integer.parseInt(position.group(2)) + 1;
+      }
+    }
+    return new RuleError(fileName(message.getPath()), line, column, message.getText());
   }
 
   /** Drools wants a file in the folder its package names. */

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -894,6 +895,25 @@ public final class KnowledgeStore implements AutoCloseable {
   public Optional<RuleSetVersion> ruleSet(int version) {
     try (Connection connection = readers.getConnection()) {
       return findRuleSet(connection, version);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** Who created each rule-set version, by version: the audit log is where that is kept. */
+  public Map<Integer, String> ruleSetAuthors() {
+    try (Connection connection = readers.getConnection();
+        Statement select = connection.createStatement();
+        ResultSet rows =
+            select.executeQuery(
+                "SELECT subject, actor FROM audit_log WHERE type = 'ruleset.created'")) {
+      Map<Integer, String> authors = new HashMap<>();
+      while (rows.next()) {
+        String subject = rows.getString("subject");
+        authors.put(
+            Integer.parseInt(subject.substring(subject.indexOf(':') + 1)), rows.getString("actor"));
+      }
+      return authors;
     } catch (SQLException e) {
       throw unavailable(e);
     }
