@@ -85,6 +85,7 @@ public final class ApiVerticle extends VerticleBase {
             java.time.Duration.ofSeconds(config().getLong("approvalTtlSeconds", 3600L)));
     TelemetryApi telemetry = new TelemetryApi(knowledge, vertx.eventBus(), metrics);
     CircuitApi circuits = new CircuitApi(vertx, knowledge);
+    TimelineApi timelines = new TimelineApi(knowledge);
     metrics.watchCircuits(vertx, knowledge);
     Authenticator authenticator =
         new Authenticator(knowledge, sessions, blankToNull(config().getString("adminToken")));
@@ -153,6 +154,8 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "resetCircuit", circuits::reset);
               on(builder, "setBudgets", circuits::setBudgets);
               on(builder, "listAlerts", circuits::listAlerts);
+              on(builder, "getAgentTimeline", timelines::agent);
+              on(builder, "getTaskTimeline", timelines::task);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
               router
