@@ -16,8 +16,10 @@
 import {api, capitalise, clearNotice, currentSession, el, hide, onSessionEnded, setSession, show, can}
   from './core.js';
 import inbox from './inbox.js';
+import timeline from './timeline.js';
+import audit from './audit.js';
 
-const pages = [inbox];
+const pages = [inbox, timeline, audit];
 
 const STREAM_IDLE_MILLIS = 45_000; // the server sends a keep-alive every 15 s
 const BACKOFF_FIRST_MILLIS = 500;
