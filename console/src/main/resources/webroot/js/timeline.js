@@ -191,7 +191,13 @@ function refreshNewest() {
         if (generation !== state.generation) {
           continue;
         }
-        const fresh = (page.events || []).filter((e) => e.position > state.newest);
+        const events = page.events || [];
+        const fresh = events.filter((e) => e.position > state.newest);
+        if (state.newest > 0 && fresh.length === events.length && page.next !== null) {
+          // More happened than one page holds: start the trace over rather than leave a gap.
+          open(state.kind, state.id);
+          return;
+        }
         if (state.newest === 0) {
           setNext(page.next);
         }
