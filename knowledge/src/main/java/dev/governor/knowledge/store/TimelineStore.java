@@ -46,9 +46,11 @@ public final class TimelineStore {
           + "SELECT seq FROM audit_log WHERE subject = ?"
           + " UNION SELECT a.seq FROM plans p JOIN audit_log a ON a.subject = CONCAT('plan:', p.id)"
           + " WHERE p.task_id = ?"
+          // Step reports are about "plan:<id>/step:<id>": a range of the subject index (';' sorts
+          // right after ':'), walked from each of the task's plans.
           + " UNION SELECT a.seq FROM plans p JOIN audit_log a"
-          + " ON a.actor = CONCAT('agent:', p.agent_id) AND a.type = 'step.reported'"
-          + " AND a.subject LIKE CONCAT('plan:', p.id, '/step:%') WHERE p.task_id = ?"
+          + " ON a.subject >= CONCAT('plan:', p.id, '/step:')"
+          + " AND a.subject < CONCAT('plan:', p.id, '/step;') WHERE p.task_id = ?"
           + " UNION SELECT a.seq FROM plans p JOIN escalations e ON e.plan_id = p.id"
           + " JOIN audit_log a ON a.subject = CONCAT('escalation:', e.id) WHERE p.task_id = ?"
           + ") ORDER BY seq DESC LIMIT ?";
