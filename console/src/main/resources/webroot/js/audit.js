@@ -13,6 +13,7 @@ const state = {
   firstBadSeq: null,
   loaded: false,
 };
+const expanded = new Set(); // seqs whose payload is open, kept across re-renders
 let generation = 0;
 
 export default {
@@ -85,6 +86,7 @@ export default {
     state.entries = [];
     state.loaded = false;
     state.firstBadSeq = null;
+    expanded.clear();
     ui.rows.replaceChildren();
     ui.error.replaceChildren();
     hide(ui.verifyResult);
@@ -184,8 +186,7 @@ function rows(entry) {
   const cell = el('td', {colspan: '7'});
   payload.append(cell);
   const toggle = el('button', {type: 'button', class: 'button plain expand', 'aria-expanded': 'false'}, 'Payload');
-  toggle.addEventListener('click', () => {
-    const open = payload.hidden;
+  const expand = (open) => {
     if (open && !cell.firstChild) {
       cell.append(
         el('div', {class: 'muted mono chain'}, 'hash ' + entry.hash + ' · previous ' + entry.prevHash),
@@ -193,7 +194,16 @@ function rows(entry) {
     }
     payload.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
-  });
+    if (open) {
+      expanded.add(entry.seq);
+    } else {
+      expanded.delete(entry.seq);
+    }
+  };
+  toggle.addEventListener('click', () => expand(payload.hidden));
+  if (expanded.has(entry.seq)) {
+    expand(true);
+  }
   row.append(
     el('td', {class: 'seq mono'}, String(entry.seq)),
     el('td', {class: 'nowrap'}, formatDateTime(entry.at)),
@@ -217,6 +227,18 @@ function subjectCell(subject) {
   return cell;
 }
 
+/** Clears the filters and shows the page that starts at the entry, as it is stored now. */
+function showEntry(seq) {
+  for (const input of [ui.type, ui.actor, ui.subject]) {
+    input.value = '';
+  }
+  return load('&order=desc&before=' + (seq + 1), true, (entries, more) => {
+    state.entries = entries;
+    state.hasOlder = more;
+    state.hasNewer = true;
+  });
+}
+
 async function verifyChain() {
   ui.verify.disabled = true;
   ui.verifyResult.className = 'verify-result';
@@ -233,10 +255,14 @@ async function verifyChain() {
     } else {
       state.firstBadSeq = result.firstBadSeq;
       ui.verifyResult.classList.add('broken');
+      const showBad = el('button', {type: 'button', id: 'audit-show-bad', class: 'button plain'},
+        'Show entry #' + result.firstBadSeq);
+      showBad.addEventListener('click', () => showEntry(result.firstBadSeq));
       ui.verifyResult.append(
         el('strong', {id: 'audit-first-bad'}, 'Chain broken at entry #' + result.firstBadSeq),
         el('span', {}, ': ' + (result.problem || 'it does not fit the entry before it') + '. '
-          + result.entries + ' entries before it verified.'));
+          + result.entries + ' entries before it verified. '),
+        showBad);
     }
     render();
   } catch (error) {

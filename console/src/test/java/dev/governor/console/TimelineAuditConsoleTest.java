@@ -89,13 +89,25 @@ class TimelineAuditConsoleTest {
       "The audit page filters by type, verifies the chain, and names the entry tampered with in the"
           + " database")
   void auditFilterVerifyAndTamper() throws Exception {
-    TimelineApiTest.story(fixture, dir, ADMIN);
+    TimelineApiTest.Story story = TimelineApiTest.story(fixture, dir, ADMIN);
+    for (int i = 0; i < 20; i++) {
+      fixture.decided(
+          story.agent(), TaskFixture.plan(null, TaskFixture.step("s1", "fs.read", dir + "/" + i)));
+    }
     browser.signIn(ADMIN);
+    // Counted after signing in: the sign-in is audited too.
+    long entries = fixture.auditEntries();
+    assertThat(entries).isGreaterThan(50);
 
     go("#/audit");
-    await()
-        .atMost(ConsoleBrowser.PATIENCE)
-        .until(() -> browser.all("#audit-table tbody tr.entry").size() > 10);
+    browser.awaitText("#audit-range", "50 entries, seq " + (entries - 49) + "–" + entries);
+    browser.driver().findElement(By.id("audit-older")).click();
+    browser.awaitText("#audit-range", (entries - 50) + " entries, seq 1–" + (entries - 50));
+    assertThat(browser.driver().findElement(By.id("audit-older")).isEnabled()).isFalse();
+    browser.driver().findElement(By.id("audit-newer")).click();
+    browser.awaitText("#audit-range", "50 entries, seq " + (entries - 49) + "–" + entries);
+    assertThat(browser.driver().findElement(By.id("audit-newer")).isEnabled()).isFalse();
+
     WebElement type = browser.visible("#audit-type");
     type.sendKeys("decision.made");
     browser.driver().findElement(By.id("audit-apply")).click();
@@ -105,22 +117,33 @@ class TimelineAuditConsoleTest {
         .until(
             () -> {
               List<WebElement> rows = browser.all("#audit-table tbody tr.entry");
-              return rows.size() == 2
+              return rows.size() == 22
                   && rows.stream().allMatch(row -> row.getText().contains("decision.made"));
             });
     List<WebElement> rows = browser.all("#audit-table tbody tr.entry");
-    long escalatedSeq = Long.parseLong(rows.get(1).getAttribute("data-seq"));
-    rows.get(1).findElement(By.cssSelector("button.expand")).click();
+    WebElement escalated = rows.get(rows.size() - 1);
+    long escalatedSeq = Long.parseLong(escalated.getAttribute("data-seq"));
+    escalated.findElement(By.cssSelector("button.expand")).click();
     browser.awaitText("#audit-table .payload", "\"verdict\": \"ESCALATED\"");
     browser.driver().findElement(By.id("audit-verify")).click();
-    long entries = fixture.auditEntries();
     browser.awaitText("#audit-verify-result", "Chain intact", "all " + entries + " entries");
+    browser.script(
+        "arguments[0].scrollIntoView({block: 'center'})", browser.visible("#audit-table .payload"));
     browser.screenshot("audit");
 
     tamper("UPDATE audit_log SET actor = 'someone-else' WHERE seq = " + escalatedSeq);
     browser.driver().findElement(By.id("audit-verify")).click();
     browser.awaitText("#audit-verify-result", "Chain broken at entry #" + escalatedSeq);
     browser.visible("#audit-table tr.bad[data-seq='" + escalatedSeq + "']");
+    browser.driver().findElement(By.id("audit-show-bad")).click();
+    browser.awaitText("#audit-table tbody tr.entry:first-child", "someone-else");
+    assertThat(
+            browser
+                .visible("#audit-table tbody tr.entry:first-child")
+                .getAttribute("class")
+                .split(" "))
+        .contains("bad");
+    assertThat(browser.driver().findElement(By.id("audit-type")).getAttribute("value")).isEmpty();
     browser.screenshot("audit-tampered");
   }
 
