@@ -18,9 +18,11 @@ import {api, capitalise, clearNotice, currentSession, el, hide, onSessionEnded, 
 import inbox from './inbox.js';
 import agents from './agents.js';
 import rules from './rules.js';
+import timeline from './timeline.js';
+import audit from './audit.js';
 import operators from './operators.js';
 
-const pages = [inbox, agents, rules, operators];
+const pages = [inbox, agents, rules, audit, operators, timeline];
 
 const STREAM_IDLE_MILLIS = 45_000; // the server sends a keep-alive every 15 s
 const BACKOFF_FIRST_MILLIS = 500;

@@ -86,6 +86,7 @@ public final class ApiVerticle extends VerticleBase {
     TelemetryApi telemetry = new TelemetryApi(knowledge, vertx.eventBus(), metrics);
     CircuitApi circuits = new CircuitApi(vertx, knowledge);
     AgentListApi agentList = new AgentListApi(knowledge, vertx.eventBus());
+    TimelineApi timelines = new TimelineApi(knowledge);
     metrics.watchCircuits(vertx, knowledge);
     Authenticator authenticator =
         new Authenticator(knowledge, sessions, blankToNull(config().getString("adminToken")));
@@ -155,6 +156,8 @@ public final class ApiVerticle extends VerticleBase {
               on(builder, "setBudgets", circuits::setBudgets);
               on(builder, "listAlerts", circuits::listAlerts);
               on(builder, "listAgents", agentList::list);
+              on(builder, "getAgentTimeline", timelines::agent);
+              on(builder, "getTaskTimeline", timelines::task);
               Router router = builder.createRouter();
               router.get("/health").handler(ctx -> health(ctx, knowledge));
               router

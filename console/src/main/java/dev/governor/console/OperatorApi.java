@@ -13,10 +13,14 @@ import dev.governor.knowledge.bus.Messages.CommandIssued;
 import dev.governor.knowledge.bus.Messages.DecisionRecorded;
 import dev.governor.knowledge.bus.Messages.EscalationAnswer;
 import dev.governor.knowledge.bus.Messages.EscalationChanged;
+import dev.governor.knowledge.bus.Messages.StepReported;
+import dev.governor.knowledge.bus.Messages.TaskAdvanced;
+import dev.governor.knowledge.bus.Messages.TaskOpened;
 import dev.governor.knowledge.bus.Problem;
 import dev.governor.knowledge.model.Alert;
 import dev.governor.knowledge.model.EscalationDetail;
 import dev.governor.knowledge.model.Role;
+import dev.governor.knowledge.model.Task;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeStore;
 import dev.governor.knowledge.store.KnowledgeStore.EscalationFilter;
@@ -28,6 +32,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /** The routes operators use: escalations, the audit log, rule sets, the live event stream. */
 final class OperatorApi {
@@ -125,22 +130,41 @@ final class OperatorApi {
         .onFailure(failure -> HttpErrors.respond(ctx, Problem.of(failure)));
   }
 
+  /**
+   * Audit entries oldest first after {@code after}, or with {@code order=desc} newest first before
+   * {@code before}; filtered by exact {@code type}, {@code actor} and {@code subject}. {@code next}
+   * is the last entry's position, to page on from; {@code more} says whether there is more.
+   */
   void listAudit(RoutingContext ctx) {
     if (!allowed(ctx, Role.VIEWER)) {
       return;
     }
-    long after =
-        Long.parseLong(
-            ctx.queryParams().get("after") == null ? "0" : ctx.queryParams().get("after"));
-    int limit = intParam(ctx, "limit", DEFAULT_LIMIT);
+    Long after = longParam(ctx, "after");
+    Long before = longParam(ctx, "before");
+    boolean newestFirst = "desc".equals(ctx.queryParams().get("order"));
+    KnowledgeStore.AuditQuery query =
+        new KnowledgeStore.AuditQuery(
+            blankToNull(ctx.queryParams().get("type")),
+            blankToNull(ctx.queryParams().get("actor")),
+            blankToNull(ctx.queryParams().get("subject")),
+            after,
+            before,
+            newestFirst,
+            intParam(ctx, "limit", DEFAULT_LIMIT));
     knowledge
-        .read(s -> s.audit(after, limit))
+        .read(s -> s.audit(query))
         .onSuccess(
-            entries -> {
+            page -> {
               ObjectNode view = Json.MAPPER.createObjectNode();
               ArrayNode list = view.putArray("entries");
-              entries.forEach(entry -> list.add(Views.auditEntry(entry)));
-              view.put("next", entries.isEmpty() ? after : entries.get(entries.size() - 1).seq());
+              page.entries().forEach(entry -> list.add(Views.auditEntry(entry)));
+              long from = newestFirst ? (before == null ? 0 : before) : (after == null ? 0 : after);
+              view.put(
+                  "next",
+                  page.entries().isEmpty()
+                      ? from
+                      : page.entries().get(page.entries().size() - 1).seq());
+              view.put("more", page.more());
               Views.send(ctx, 200, view);
             })
         .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
@@ -159,7 +183,9 @@ final class OperatorApi {
   /**
    * Server-Sent Events, until the client leaves: one {@code escalation} event per change, one
    * {@code alert} event per alert raised or cleared, one {@code circuit} event per circuit move,
-   * and {@code agent} events (see {@link #agentEvents}).
+   * {@code agent} events (see {@link #agentEvents}), and one {@code activity} event ({@code
+   * agentId}, maybe {@code taskId}) per decision, step report, task change or command recorded, so
+   * that an open timeline can fetch what is new.
    */
   void events(RoutingContext ctx) {
     if (!allowed(ctx, Role.VIEWER)) {
@@ -199,10 +225,12 @@ final class OperatorApi {
                     response.write(
                         "event: circuit\ndata: " + Json.write(message.body().after()) + "\n\n"));
     List<MessageConsumer<?>> agents = agentEvents(response);
+    List<MessageConsumer<?>> activity = activity(response);
     long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> response.write(": keep-alive\n\n"));
     response.closeHandler(
         closed -> {
           agents.forEach(MessageConsumer::unregister);
+          activity.forEach(MessageConsumer::unregister);
           alerts.unregister();
           circuits.unregister();
           consumer.unregister();
@@ -241,6 +269,36 @@ final class OperatorApi {
     response.write("event: agent\ndata: " + Json.write(event) + "\n\n");
   }
 
+  private List<MessageConsumer<?>> activity(HttpServerResponse response) {
+    BiConsumer<String, String> write =
+        (agentId, taskId) -> {
+          ObjectNode event = Json.MAPPER.createObjectNode().put("agentId", agentId);
+          if (taskId != null) {
+            event.put("taskId", taskId);
+          }
+          response.write("event: activity\ndata: " + Json.write(event) + "\n\n");
+        };
+    EventBus bus = vertx.eventBus();
+    return List.of(
+        bus.<DecisionRecorded>consumer(
+            Bus.EXECUTE_DECISIONS, m -> write.accept(m.body().decision().agentId(), null)),
+        bus.<StepReported>consumer(
+            Bus.MONITOR_STEP_REPORTS, m -> write.accept(m.body().report().agentId(), null)),
+        bus.<CommandIssued>consumer(
+            Bus.EXECUTE_COMMANDS, m -> write.accept(m.body().command().agentId(), null)),
+        bus.<Object>consumer(
+            Bus.MONITOR_TASKS,
+            m -> {
+              Task task =
+                  m.body() instanceof TaskOpened opened
+                      ? opened.task()
+                      : m.body() instanceof TaskAdvanced advanced ? advanced.task() : null;
+              if (task != null) {
+                write.accept(task.agentId(), task.id());
+              }
+            }));
+  }
+
   static boolean allowed(RoutingContext ctx, Role role) {
     if (Authenticator.of(ctx).isOperatorWith(role)) {
       return true;
@@ -251,6 +309,15 @@ final class OperatorApi {
         "forbidden",
         "this needs an operator with the " + role.name().toLowerCase(Locale.ROOT) + " role");
     return false;
+  }
+
+  private static Long longParam(RoutingContext ctx, String name) {
+    String value = ctx.queryParams().get(name);
+    return value == null ? null : Long.parseLong(value);
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   private static int intParam(RoutingContext ctx, String name, int fallback) {

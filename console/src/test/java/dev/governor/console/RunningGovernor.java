@@ -55,6 +55,11 @@ final class RunningGovernor implements BeforeEachCallback, AfterEachCallback {
     return governor.port();
   }
 
+  /** The folder of the H2 files, for tests that reach past Governor into its database. */
+  Path dataDir() {
+    return dataDir;
+  }
+
   /** Stops Governor and starts it again on the same data, on a new port. */
   void restart() throws Exception {
     governor.close();

@@ -792,6 +792,58 @@ public final class KnowledgeStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Which audit entries to read: those of a type, actor and subject (each exact, null for any),
+   * strictly between {@code after} and {@code before} (null for no bound), oldest or newest first.
+   */
+  public record AuditQuery(
+      String type,
+      String actor,
+      String subject,
+      Long after,
+      Long before,
+      boolean newestFirst,
+      int limit) {}
+
+  /** A page of audit entries, and whether more lie beyond it in the same direction. */
+  public record AuditPage(List<AuditEntry> entries, boolean more) {}
+
+  public AuditPage audit(AuditQuery query) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM audit_log WHERE seq > ? AND seq < ?");
+    List<String> values = new ArrayList<>();
+    for (String[] filter :
+        new String[][] {
+          {"type", query.type()}, {"actor", query.actor()}, {"subject", query.subject()}
+        }) {
+      if (filter[1] != null) {
+        sql.append(" AND ").append(filter[0]).append(" = ?");
+        values.add(filter[1]);
+      }
+    }
+    sql.append(query.newestFirst() ? " ORDER BY seq DESC" : " ORDER BY seq").append(" LIMIT ?");
+    try (Connection connection = readers.getConnection();
+        PreparedStatement select = connection.prepareStatement(sql.toString())) {
+      select.setLong(1, query.after() == null ? 0 : query.after());
+      select.setLong(2, query.before() == null ? Long.MAX_VALUE : query.before());
+      int index = 3;
+      for (String value : values) {
+        select.setString(index++, value);
+      }
+      // One more than asked tells whether the page is the last one.
+      select.setInt(index, query.limit() + 1);
+      List<AuditEntry> entries = new ArrayList<>();
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          entries.add(auditEntry(rows));
+        }
+      }
+      boolean more = entries.size() > query.limit();
+      return new AuditPage(more ? entries.subList(0, query.limit()) : entries, more);
+    } catch (SQLException e) {
+      throw unavailable(e);
+    }
+  }
+
   /** A recorded review: the plan, its agent, the decision, and the verdict the rules gave. */
   public record ReviewRecord(Plan plan, Agent agent, Decision decision, Verdict rulesVerdict) {}
 
@@ -998,6 +1050,13 @@ public final class KnowledgeStore implements AutoCloseable {
   /** Leases on resources, with fencing tokens. */
   public LeaseStore leases() {
     return leases;
+  }
+
+  private final TimelineStore timeline = new TimelineStore(this);
+
+  /** The traces of agents and tasks, read from the audit log. */
+  public TimelineStore timeline() {
+    return timeline;
   }
 
   /** Queues a write on the one writer; see {@link GroupCommitWriter}. */
@@ -1282,7 +1341,7 @@ public final class KnowledgeStore implements AutoCloseable {
         rows.getString("reason"));
   }
 
-  private static AuditEntry auditEntry(ResultSet rows) throws SQLException {
+  static AuditEntry auditEntry(ResultSet rows) throws SQLException {
     return new AuditEntry(
         rows.getLong("seq"),
         Instant.ofEpochMilli(rows.getLong("at")),
