@@ -313,6 +313,11 @@ function detailParts(event) {
       el('dt', {}, 'Expires'), el('dd', {}, formatDateTime(details.expiresAt)));
     parts.push(part('Lease ' + details.state, lease));
   }
+  if (event.kind === 'gate' && Array.isArray(details.missing) && details.missing.length) {
+    const missing = el('ul', {class: 'missing'});
+    missing.append(...details.missing.map((m) => el('li', {}, m)));
+    parts.push(part('Missing', missing));
+  }
   if (Array.isArray(details.evidence) || Array.isArray(details.checks)) {
     parts.push(part('Evidence', evidenceList(details.evidence || [], details.checks || [])));
   }

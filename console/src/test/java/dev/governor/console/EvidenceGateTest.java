@@ -108,7 +108,20 @@ class EvidenceGateTest {
     assertThat(failing.status()).isEqualTo(409);
     assertThat(failing.json().getJsonObject("error").getString("message"))
         .contains("1 of 5 tests failed");
-    assertThat(fixture.auditEntries()).as("a refused gate records nothing").isEqualTo(before);
+    assertThat(fixture.auditEntries())
+        .as("each refused gate is recorded, as Governor's decision")
+        .isEqualTo(before + 3);
+    JsonArray refusals =
+        governor
+            .http()
+            .get("/api/v1/audit?type=task.gate_refused&subject=task:" + taskId, ADMIN)
+            .json()
+            .getJsonArray("entries");
+    assertThat(refusals).hasSize(3);
+    assertThat(refusals.getJsonObject(0).getString("actor"))
+        .isEqualTo("agent:" + coder.getString("id"));
+    assertThat(refusals.getJsonObject(1).getJsonObject("payload").encode())
+        .contains("zero tests prove nothing");
 
     Http.Reply done =
         fixture.advance(
@@ -120,7 +133,7 @@ class EvidenceGateTest {
     assertThat(fixture.advance(coder, taskId, "done").status())
         .as("advancing to the phase it is in is answered, not repeated")
         .isEqualTo(200);
-    assertThat(fixture.auditEntries()).isEqualTo(before + 1);
+    assertThat(fixture.auditEntries()).isEqualTo(before + 4);
     Http.Reply late =
         fixture.submit(coder, plan(taskId, step("s1", "fs.write", output.toString())));
     assertThat(late.status()).isEqualTo(409);

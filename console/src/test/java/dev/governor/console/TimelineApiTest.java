@@ -185,6 +185,27 @@ class TimelineApiTest {
   }
 
   @Test
+  @DisplayName("A refused gate is on the task's timeline with what was missing")
+  void refusedGate() {
+    JsonObject agent = fixture.agent("hasty", "fs.write:" + dir + "/**");
+    String taskId = fixture.task(agent, "default", dir + "/**").getString("id");
+    Http.Reply refused = fixture.advance(agent, taskId, "implement");
+    assertThat(refused.status()).as(refused.json().encode()).isEqualTo(409);
+    assertThat(refused.errorCode()).isEqualTo("gate_refused");
+
+    List<JsonObject> events = events(timeline("tasks", taskId, "", ADMIN));
+
+    assertThat(events.stream().map(e -> e.getString("kind")).toList())
+        .containsExactly("gate", "task");
+    JsonObject gate = events.get(0);
+    assertThat(gate.getString("type")).isEqualTo("task.gate_refused");
+    assertThat(gate.getString("summary")).startsWith("Gate refused: plan → implement; missing: ");
+    assertThat(gate.getJsonObject("details").getString("state")).isEqualTo("refused");
+    assertThat(gate.getJsonObject("details").getJsonArray("missing")).isNotEmpty();
+    assertThat(of(events(timeline("agents", agent.getString("id"), "", ADMIN)), "gate")).hasSize(1);
+  }
+
+  @Test
   @DisplayName("Pages follow next until it is null, and together are the whole timeline")
   void paging() {
     Story story = story(fixture, dir, ADMIN);

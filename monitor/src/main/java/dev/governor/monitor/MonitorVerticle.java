@@ -730,10 +730,28 @@ public final class MonitorVerticle extends VerticleBase {
                                 offered,
                                 checks);
                         if (!missing.isEmpty()) {
-                          request.reply(
-                              new TaskAdvanced(
-                                  task, true, task.phase(), missing, checks, 0, false));
-                          return Future.succeededFuture();
+                          return knowledge
+                              .write(
+                                  s ->
+                                      s.tasks()
+                                          .refuseGate(
+                                              task.id(),
+                                              task.phase(),
+                                              advance.to(),
+                                              missing,
+                                              offered,
+                                              checks,
+                                              "agent:" + advance.agent().id(),
+                                              clock.instant()))
+                              .onSuccess(
+                                  seq -> {
+                                    TaskAdvanced refused =
+                                        new TaskAdvanced(
+                                            task, true, task.phase(), missing, checks, seq, false);
+                                    vertx.eventBus().publish(Bus.MONITOR_TASKS, refused);
+                                    request.reply(refused);
+                                  })
+                              .mapEmpty();
                         }
                         return knowledge
                             .write(

@@ -109,6 +109,32 @@ public final class TaskStore {
   }
 
   /**
+   * Records a phase gate that refused to let a task move on: what was missing and what the
+   * verifiers found in the evidence offered. The task stays where it is; the refusal is in the
+   * audit log because a refused completion is as much Governor's decision as a passed one. Returns
+   * the audit position.
+   */
+  public CompletableFuture<Long> refuseGate(
+      String taskId,
+      String from,
+      String to,
+      List<String> missing,
+      List<Evidence> evidence,
+      List<EvidenceCheck> checks,
+      String actor,
+      Instant at) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("from", from);
+    payload.put("to", to);
+    payload.put("missing", missing);
+    payload.put("evidence", evidence);
+    payload.put("checks", checks);
+    String refusal = Json.write(payload);
+    return store.submit(
+        tx -> tx.audit(at, "task.gate_refused", actor, "task:" + taskId, refusal).seq());
+  }
+
+  /**
    * Moves a task from {@code from} to {@code to}, recording the evidence and what the verifiers
    * found. A task already in {@code to} is a replay; a task that moved elsewhere meanwhile is a
    * conflict.

@@ -278,6 +278,28 @@ public final class TimelineStore {
                     + payload.path("to").asText(),
                 details));
       }
+      case "task.gate_refused" -> {
+        ObjectNode details = Json.MAPPER.createObjectNode();
+        details.put("state", "refused");
+        details.set("from", payload.path("from"));
+        details.set("to", payload.path("to"));
+        details.set("missing", payload.path("missing"));
+        details.set("evidence", payload.path("evidence"));
+        details.set("checks", payload.path("checks"));
+        List<String> missing = new ArrayList<>();
+        payload.path("missing").forEach(item -> missing.add(item.asText()));
+        events.add(
+            event(
+                entry,
+                "gate",
+                payload,
+                "Gate refused: "
+                    + payload.path("from").asText()
+                    + " → "
+                    + payload.path("to").asText()
+                    + (missing.isEmpty() ? "" : "; missing: " + String.join("; ", missing)),
+                details));
+      }
       case "alert.raised", "alert.cleared" ->
           events.add(
               event(
