@@ -1,8 +1,9 @@
 // The agents: every registered agent with its status, circuit, budgets and usage, kept live by the
 // event stream (and re-read now and then for usage, which changes without events). Admins register
 // agents here; approvers pause, resume, abort or reset them.
-import {api, badge, can, currentSession, el, formatDateTime, formatDuration, hide, link,
+import {api, coalesced, badge, can, currentSession, el, formatDateTime, formatDuration, hide, link,
   loadStyle, notify, show, table} from './core.js';
+import {secretBox} from './secret.js';
 
 const ENVIRONMENTS = ['sandbox', 'staging', 'production'];
 const STATUSES = ['active', 'silent', 'paused'];
@@ -19,8 +20,6 @@ const ui = {};
 const busy = new Set(); // agent ids with a command on its way
 const failures = new Map(); // agent id -> why its last command failed, until the next one
 let visible = false;
-let loading = null;
-let loadAgain = false;
 let timer = 0;
 
 export default {
@@ -38,7 +37,9 @@ export default {
       'Every agent Governor watches: whether it is active, silent or paused, its circuit breaker and '
       + 'why it tripped, and what it has used of its budgets. A name opens the agent\'s timeline.'));
     ui.registration = registrationCard();
-    ui.tokenBox = tokenBox();
+    ui.secret = secretBox('agent-token',
+      'This token will not be shown again. Governor keeps only its hash. Copy it now and give it to '
+      + 'the agent; it acts as the agent and nothing else.');
     const filters = el('form', {class: 'filters', id: 'agent-filters'});
     ui.environment = select('filter-environment', 'All environments', ENVIRONMENTS);
     ui.status = select('filter-status', 'Any status', STATUSES);
@@ -50,7 +51,7 @@ export default {
     ui.error = el('p', {id: 'agents-error', class: 'error', role: 'alert'});
     ui.error.hidden = true;
     ui.list = el('div', {id: 'agents-list'});
-    container.append(head, ui.tokenBox, ui.registration, filters, ui.error, ui.list);
+    container.append(head, ui.secret.element, ui.registration, filters, ui.error, ui.list);
   },
 
   show() {
@@ -74,7 +75,7 @@ export default {
     clearInterval(timer);
     busy.clear();
     failures.clear();
-    forgetToken();
+    ui.secret.forget();
     ui.form.reset();
     clearFieldErrors();
     ui.list.replaceChildren();
@@ -96,45 +97,29 @@ export default {
 
 // ---------------------------------------------------------------- the list
 
-/** Reads the agents; calls that arrive while one is running coalesce into one more. */
-function refresh() {
-  if (loading) {
-    loadAgain = true;
-    return loading;
+/** Reads the agents. */
+const refresh = coalesced(async (owner) => {
+  const query = new URLSearchParams();
+  if (ui.environment.value) {
+    query.set('environment', ui.environment.value);
   }
-  loading = (async () => {
-    do {
-      loadAgain = false;
-      const owner = currentSession();
-      if (!owner) {
-        return;
-      }
-      const query = new URLSearchParams();
-      if (ui.environment.value) {
-        query.set('environment', ui.environment.value);
-      }
-      if (ui.status.value) {
-        query.set('status', ui.status.value);
-      }
-      try {
-        const answer = await api('/agents' + (query.toString() ? '?' + query : ''));
-        if (currentSession() === owner) {
-          hide(ui.error);
-          render(answer.agents || []);
-        }
-      } catch (error) {
-        if (currentSession() !== owner || error.status === 401) {
-          return;
-        }
-        ui.error.textContent = 'Could not load the agents: ' + error.message;
-        show(ui.error);
-      }
-    } while (loadAgain);
-  })().finally(() => {
-    loading = null;
-  });
-  return loading;
-}
+  if (ui.status.value) {
+    query.set('status', ui.status.value);
+  }
+  try {
+    const answer = await api('/agents' + (query.toString() ? '?' + query : ''));
+    if (currentSession() === owner) {
+      hide(ui.error);
+      render(answer.agents || []);
+    }
+  } catch (error) {
+    if (currentSession() !== owner || error.status === 401) {
+      return;
+    }
+    ui.error.textContent = 'Could not load the agents: ' + error.message;
+    show(ui.error);
+  }
+});
 
 function render(agents) {
   ui.count.textContent = String(agents.length);
@@ -507,7 +492,7 @@ async function register(submit) {
     if (currentSession() !== owner) {
       return;
     }
-    showToken(agent);
+    ui.secret.reveal('Token of ' + agent.name, agent.token);
     ui.form.reset();
     ui.registration.open = false;
     notify('Registered ' + agent.name + ' in ' + agent.environment + '.');
@@ -521,53 +506,6 @@ async function register(submit) {
   } finally {
     submit.disabled = false;
   }
-}
-
-// ---------------------------------------------------------------- the token, once
-
-function tokenBox() {
-  const box = el('section', {id: 'agent-token-box', class: 'card token-box', 'aria-live': 'polite'});
-  box.hidden = true;
-  ui.tokenTitle = el('h2', {}, '');
-  ui.token = el('code', {id: 'agent-token', class: 'token'});
-  const copy = el('button', {type: 'button', id: 'copy-token', class: 'button primary small'}, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(ui.token.textContent);
-      copy.textContent = 'Copied';
-    } catch (e) {
-      // Without clipboard access (plain http on another host), select it for a manual copy.
-      const range = document.createRange();
-      range.selectNodeContents(ui.token);
-      const selection = getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
-      copy.textContent = 'Selected: press Ctrl+C';
-    }
-  });
-  ui.copy = copy;
-  const line = el('div', {class: 'token-line'});
-  line.append(ui.token, copy);
-  const done = el('button', {type: 'button', id: 'token-done', class: 'button link'}, 'I have stored it');
-  done.addEventListener('click', forgetToken);
-  box.append(ui.tokenTitle,
-    el('p', {class: 'token-warning', role: 'note'},
-      'This token will not be shown again. Governor keeps only its hash. Copy it now and give it to '
-      + 'the agent; it acts as the agent and nothing else.'),
-    line, done);
-  return box;
-}
-
-function showToken(agent) {
-  ui.tokenTitle.textContent = 'Token of ' + agent.name;
-  ui.token.textContent = agent.token;
-  ui.copy.textContent = 'Copy';
-  show(ui.tokenBox);
-}
-
-function forgetToken() {
-  ui.token.textContent = '';
-  hide(ui.tokenBox);
 }
 
 // ---------------------------------------------------------------- formatting

@@ -37,6 +37,35 @@ export function can(role) {
   return roles.includes('admin') || roles.includes(wanted) || (wanted === 'viewer' && roles.length > 0);
 }
 
+/**
+ * Wraps a page's loader so that calls arriving while it runs coalesce into one more run: a burst
+ * of events costs two requests, not one each. The loader gets the session it runs for, and drops
+ * its answer if the session changed meanwhile.
+ */
+export function coalesced(load) {
+  let running = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        const owner = currentSession();
+        if (!owner) {
+          return;
+        }
+        await load(owner);
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}
+
 export async function api(path, {method = 'GET', body} = {}) {
   const headers = {Accept: 'application/json'};
   if (body !== undefined) {

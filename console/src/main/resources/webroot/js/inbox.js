@@ -1,15 +1,13 @@
 // The escalation inbox: pending escalations, soonest deadline first, kept live by the event
 // stream; approve or deny with a reason, one at a time or several alike at once. #/inbox/resolved
 // searches the escalations already settled.
-import {api, badge, can, capitalise, currentSession, el, formatDateTime, formatDuration, formatTime, hide,
+import {api, coalesced, badge, can, capitalise, currentSession, el, formatDateTime, formatDuration, formatTime, hide,
   link, loadStyle, notify, section, show, table, verdictBadge, verdictCell} from './core.js';
 
 const cards = new Map(); // escalation id -> its <li>
 const resolving = new Set(); // escalation ids this page is answering right now
 const selected = new Set(); // escalation ids ticked for a batch answer
 const ui = {};
-let loading = null;
-let loadAgain = false;
 
 export default {
   route: 'inbox',
@@ -91,38 +89,22 @@ export default {
   },
 };
 
-/** Fetches the pending list; calls that arrive while one is running coalesce into one more. */
-function refresh() {
-  if (loading) {
-    loadAgain = true;
-    return loading;
+/** Fetches the pending list. */
+const refresh = coalesced(async (owner) => {
+  try {
+    const answer = await api('/escalations?status=pending');
+    if (currentSession() === owner) {
+      hide(ui.error);
+      render(answer.escalations || []);
+    }
+  } catch (error) {
+    if (currentSession() !== owner || error.status === 401) {
+      return;
+    }
+    ui.error.textContent = 'Could not load the escalations: ' + error.message;
+    show(ui.error);
   }
-  loading = (async () => {
-    do {
-      loadAgain = false;
-      const owner = currentSession();
-      if (!owner) {
-        return;
-      }
-      try {
-        const answer = await api('/escalations?status=pending');
-        if (currentSession() === owner) {
-          hide(ui.error);
-          render(answer.escalations || []);
-        }
-      } catch (error) {
-        if (currentSession() !== owner || error.status === 401) {
-          return;
-        }
-        ui.error.textContent = 'Could not load the escalations: ' + error.message;
-        show(ui.error);
-      }
-    } while (loadAgain);
-  })().finally(() => {
-    loading = null;
-  });
-  return loading;
-}
+});
 
 /** Keeps the cards already shown (and what is typed in them), adds new ones, drops settled ones. */
 function render(escalations) {

@@ -1,6 +1,7 @@
 // The operators (admin): who may sign in and with which roles. Create one with a password and
 // roles (its API token is shown once), change its roles, disable it. Every change is audited.
 import {api, badge, currentSession, el, formatDateTime, hide, loadStyle, notify, show, table} from './core.js';
+import {secretBox} from './secret.js';
 
 const ROLES = [
   {name: 'viewer', hint: 'sees everything'},
@@ -24,12 +25,14 @@ export default {
       'The people and scripts who use Governor. A viewer sees everything; an approver also answers '
       + 'escalations and commands agents; an author writes rules; an admin does all of it and '
       + 'administers. Every change here goes into the audit log with your name.'));
-    ui.tokenBox = tokenBox();
+    ui.secret = secretBox('operator-token',
+      'This API token will not be shown again. It acts with the operator\'s roles, for scripts and '
+      + 'for signing in without a password.');
     ui.form = creationForm();
     ui.error = el('p', {id: 'operators-error', class: 'error', role: 'alert'});
     ui.error.hidden = true;
     ui.list = el('div', {id: 'operators-list'});
-    container.append(head, ui.tokenBox, ui.error, ui.list, ui.form);
+    container.append(head, ui.secret.element, ui.error, ui.list, ui.form);
   },
 
   show() {
@@ -43,7 +46,7 @@ export default {
 
   signedOut() {
     visible = false;
-    forgetToken();
+    ui.secret.forget();
     ui.form.reset();
     hide(ui.formError);
     ui.list.replaceChildren();
@@ -239,7 +242,7 @@ function creationForm() {
       }
       form.reset();
       if (created.token) {
-        showToken(created);
+        ui.secret.reveal('API token of ' + created.name, created.token);
       }
       notify('Created ' + created.name + ' with the roles ' + created.roles.join(', ') + '.');
       refresh();
@@ -255,43 +258,3 @@ function creationForm() {
   return form;
 }
 
-function tokenBox() {
-  const box = el('section', {id: 'operator-token-box', class: 'card token-box'});
-  box.hidden = true;
-  ui.tokenTitle = el('h2', {});
-  ui.token = el('code', {id: 'operator-token', class: 'token'});
-  const copy = el('button', {type: 'button', id: 'copy-operator-token', class: 'button primary small'}, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(ui.token.textContent);
-      copy.textContent = 'Copied';
-    } catch (e) {
-      const range = document.createRange();
-      range.selectNodeContents(ui.token);
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-      copy.textContent = 'Selected: press Ctrl+C';
-    }
-  });
-  ui.copy = copy;
-  const line = el('div', {class: 'token-line'});
-  line.append(ui.token, copy);
-  const done = el('button', {type: 'button', class: 'button link'}, 'I have stored it');
-  done.addEventListener('click', forgetToken);
-  box.append(ui.tokenTitle, el('p', {class: 'token-warning'},
-    'This API token will not be shown again. It acts with the operator\'s roles, for scripts and '
-    + 'for signing in without a password.'), line, done);
-  return box;
-}
-
-function showToken(operator) {
-  ui.tokenTitle.textContent = 'API token of ' + operator.name;
-  ui.token.textContent = operator.token;
-  ui.copy.textContent = 'Copy';
-  show(ui.tokenBox);
-}
-
-function forgetToken() {
-  ui.token.textContent = '';
-  hide(ui.tokenBox);
-}

@@ -50,7 +50,7 @@ class AgentsConsoleTest {
 
     WebElement box = browser.visible("#agent-token-box");
     assertThat(box.getText()).contains("will not be shown again", "doc-writer");
-    assertThat(browser.visible("#copy-token").getText()).isEqualTo("Copy");
+    assertThat(browser.visible("#copy-agent-token").getText()).isEqualTo("Copy");
     String token = browser.driver().findElement(By.id("agent-token")).getText();
     assertThat(token).startsWith("gva_");
     WebElement row = browser.awaitText("#agents-table", "doc-writer", "docs-team", "staging");
@@ -67,7 +67,7 @@ class AgentsConsoleTest {
     WebElement link = browser.visible("#agents-table a.agent-link");
     assertThat(link.getAttribute("href")).endsWith("#/timeline/agent/" + listed.getString("id"));
 
-    browser.driver().findElement(By.id("token-done")).click();
+    browser.driver().findElement(By.id("agent-token-done")).click();
     browser.awaitGone("#agent-token-box");
     assertThat(browser.driver().getPageSource()).doesNotContain(token);
   }
@@ -166,7 +166,7 @@ class AgentsConsoleTest {
   void aViewerOnlyLooks() {
     JsonObject agent = register("watched", "staging", new JsonObject().put("maxTokens", 10));
     telemetry(agent, CircuitTest.tokens(20, 0));
-    createOperator("vera", "viewer");
+    governor.operator("vera", PASSWORD, "viewer");
 
     browser.signIn("vera", PASSWORD);
     browser.open("agents");
@@ -178,20 +178,6 @@ class AgentsConsoleTest {
     assertThat(browser.driver().findElement(By.id("register")).isDisplayed()).isFalse();
     assertThat(browser.all("#nav a[data-route='operators']"))
         .allSatisfy(a -> assertThat(a.isDisplayed()).isFalse());
-  }
-
-  private void createOperator(String name, String role) {
-    Http.Reply created =
-        governor
-            .http()
-            .post(
-                "/api/v1/operators",
-                ADMIN,
-                new JsonObject()
-                    .put("name", name)
-                    .put("password", PASSWORD)
-                    .put("roles", new JsonArray().add(role)));
-    assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
   }
 
   private void type(String css, String text) {

@@ -121,17 +121,7 @@ class InboxConsoleTest {
   @Test
   @DisplayName("A viewer sees the escalation but no approve button, and the API refuses the viewer")
   void aViewerCannotApprove() throws Exception {
-    Http.Reply created =
-        governor
-            .http()
-            .post(
-                "/api/v1/operators",
-                ADMIN,
-                new JsonObject()
-                    .put("name", "vera")
-                    .put("password", PASSWORD)
-                    .put("roles", new JsonArray().add("viewer")));
-    assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
+    JsonObject vera = governor.operator("vera", PASSWORD, "viewer");
     JsonObject decision = submit(register("watched"), ReviewLoopTest.environmentDeletionPlan());
     String escalationId = decision.getString("escalationId");
 
@@ -147,7 +137,7 @@ class InboxConsoleTest {
             .http()
             .post(
                 "/api/v1/escalations/" + escalationId + "/resolve",
-                created.json().getString("token"),
+                vera.getString("token"),
                 new JsonObject().put("resolution", "approve").put("reason", "looks fine"));
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.errorCode()).isEqualTo("forbidden");

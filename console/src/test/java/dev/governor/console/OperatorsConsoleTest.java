@@ -2,7 +2,6 @@ package dev.governor.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,7 @@ class OperatorsConsoleTest {
       "An admin creates an operator with the approver role in the page, sees it listed and its"
           + " token once, changes its roles and disables it")
   void operatorsPage() {
-    createOperator("olga", "admin");
+    governor.operator("olga", PASSWORD, "admin");
     browser.signIn("olga", PASSWORD);
     browser.open("operators");
     browser.awaitText("#operators-table", "olga", "(you)");
@@ -72,20 +71,6 @@ class OperatorsConsoleTest {
         .filter(o -> o.getString("name").equals(name))
         .findFirst()
         .orElseThrow();
-  }
-
-  private void createOperator(String name, String role) {
-    Http.Reply created =
-        governor
-            .http()
-            .post(
-                "/api/v1/operators",
-                ADMIN,
-                new JsonObject()
-                    .put("name", name)
-                    .put("password", PASSWORD)
-                    .put("roles", new JsonArray().add(role)));
-    assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
   }
 
   private void type(String css, String text) {

@@ -161,17 +161,7 @@ class RuleEditorConsoleTest {
   @Test
   @DisplayName("A viewer reads the active rule set but cannot edit, save or activate")
   void viewerReadsOnly() {
-    Http.Reply created =
-        governor
-            .http()
-            .post(
-                "/api/v1/operators",
-                ADMIN,
-                new JsonObject()
-                    .put("name", "vera")
-                    .put("password", PASSWORD)
-                    .put("roles", new JsonArray().add("viewer")));
-    assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
+    governor.operator("vera", PASSWORD, "viewer");
 
     browser.signIn("vera", PASSWORD);
     browser.open("rules");

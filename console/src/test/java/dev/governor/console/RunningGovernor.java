@@ -1,5 +1,9 @@
 package dev.governor.console;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,6 +62,24 @@ final class RunningGovernor implements BeforeEachCallback, AfterEachCallback {
   /** The folder of the H2 files, for tests that reach past Governor into its database. */
   Path dataDir() {
     return dataDir;
+  }
+
+  /**
+   * Creates an operator with a password and roles, as the admin, and checks it was created; returns
+   * the answer, which holds the operator's API token.
+   */
+  JsonObject operator(String name, String password, String... roles) {
+    JsonArray granted = new JsonArray();
+    for (String role : roles) {
+      granted.add(role);
+    }
+    Http.Reply created =
+        http.post(
+            "/api/v1/operators",
+            adminToken,
+            new JsonObject().put("name", name).put("password", password).put("roles", granted));
+    assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
+    return created.json();
   }
 
   /** Stops Governor and starts it again on the same data, on a new port. */
