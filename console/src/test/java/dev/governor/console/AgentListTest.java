@@ -3,7 +3,6 @@ package dev.governor.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +30,8 @@ class AgentListTest {
     JsonObject worker = register("worker", "staging", new JsonObject().put("maxTokens", 5000));
     JsonObject looper = register("looper", "production", new JsonObject().put("maxTokens", 1000));
     JsonObject idle = register("idle", "sandbox", new JsonObject());
-    assertThat(telemetry(worker, CircuitTest.tokens(700, 500)).status()).isEqualTo(200);
-    Http.Reply tripped = telemetry(looper, CircuitTest.tokens(900, 300));
+    assertThat(governor.telemetry(worker, CircuitTest.tokens(700, 500)).status()).isEqualTo(200);
+    Http.Reply tripped = governor.telemetry(looper, CircuitTest.tokens(900, 300));
     assertThat(tripped.json().getJsonObject("circuit").getString("state")).isEqualTo("OPEN");
 
     List<JsonObject> all = list("");
@@ -191,23 +190,7 @@ class AgentListTest {
   }
 
   private JsonObject register(String name, String environment, JsonObject budgets) {
-    Http.Reply reply =
-        governor
-            .http()
-            .post(
-                "/api/v1/agents",
-                ADMIN,
-                ReviewLoopTest.registration(name, environment).put("budgets", budgets));
-    assertThat(reply.status()).as(reply.json().encode()).isEqualTo(201);
-    return reply.json();
-  }
-
-  private Http.Reply telemetry(JsonObject agent, JsonObject... events) {
-    return governor
-        .http()
-        .post(
-            "/api/v1/agents/" + agent.getString("id") + "/telemetry",
-            agent.getString("token"),
-            new JsonObject().put("events", new JsonArray(List.of((Object[]) events))));
+    return governor.register(
+        ReviewLoopTest.registration(name, environment).put("budgets", budgets));
   }
 }

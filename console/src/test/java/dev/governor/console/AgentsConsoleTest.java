@@ -3,7 +3,6 @@ package dev.governor.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +89,7 @@ class AgentsConsoleTest {
         .until(
             () -> browser.driver().findElement(By.cssSelector(row)).getText().contains("looper"));
 
-    Http.Reply tripped = telemetry(looper, CircuitTest.tokens(900, 300));
+    Http.Reply tripped = governor.telemetry(looper, CircuitTest.tokens(900, 300));
     assertThat(tripped.json().getJsonObject("circuit").getString("state")).isEqualTo("OPEN");
 
     WebElement shown =
@@ -165,7 +164,7 @@ class AgentsConsoleTest {
   @DisplayName("A viewer sees the agents but no action buttons and no registration form")
   void aViewerOnlyLooks() {
     JsonObject agent = register("watched", "staging", new JsonObject().put("maxTokens", 10));
-    telemetry(agent, CircuitTest.tokens(20, 0));
+    governor.telemetry(agent, CircuitTest.tokens(20, 0));
     governor.operator("vera", PASSWORD, "viewer");
 
     browser.signIn("vera", PASSWORD);
@@ -194,23 +193,7 @@ class AgentsConsoleTest {
   }
 
   private JsonObject register(String name, String environment, JsonObject budgets) {
-    Http.Reply reply =
-        governor
-            .http()
-            .post(
-                "/api/v1/agents",
-                ADMIN,
-                ReviewLoopTest.registration(name, environment).put("budgets", budgets));
-    assertThat(reply.status()).as(reply.json().encode()).isEqualTo(201);
-    return reply.json();
-  }
-
-  private Http.Reply telemetry(JsonObject agent, JsonObject... events) {
-    return governor
-        .http()
-        .post(
-            "/api/v1/agents/" + agent.getString("id") + "/telemetry",
-            agent.getString("token"),
-            new JsonObject().put("events", new JsonArray(List.of((Object[]) events))));
+    return governor.register(
+        ReviewLoopTest.registration(name, environment).put("budgets", budgets));
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -80,6 +81,21 @@ final class RunningGovernor implements BeforeEachCallback, AfterEachCallback {
             new JsonObject().put("name", name).put("password", password).put("roles", granted));
     assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
     return created.json();
+  }
+
+  /** Registers an agent, as the admin, and checks it was registered; returns it with its token. */
+  JsonObject register(JsonObject registration) {
+    Http.Reply reply = http.post("/api/v1/agents", adminToken, registration);
+    assertThat(reply.status()).as(reply.json().encode()).isEqualTo(201);
+    return reply.json();
+  }
+
+  /** Sends telemetry events as the agent. */
+  Http.Reply telemetry(JsonObject agent, JsonObject... events) {
+    return http.post(
+        "/api/v1/agents/" + agent.getString("id") + "/telemetry",
+        agent.getString("token"),
+        new JsonObject().put("events", new JsonArray(List.of((Object[]) events))));
   }
 
   /** Stops Governor and starts it again on the same data, on a new port. */
