@@ -49,7 +49,6 @@ import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -88,7 +87,7 @@ public final class KnowledgeStore implements AutoCloseable {
   private static final int READ_POOL_SIZE = 8;
   private static final int WRITE_QUEUE_CAPACITY = 20_000;
 
-  private final JdbcConnectionPool readers;
+  private final ReadPool readers;
   private final GroupCommitWriter writer;
   private final Map<String, Agent> agentsByTokenHash = new ConcurrentHashMap<>();
   private final Map<String, Agent> agentsById = new ConcurrentHashMap<>();
@@ -98,8 +97,7 @@ public final class KnowledgeStore implements AutoCloseable {
   private final TelemetryStore telemetry;
   private final CircuitStore circuits;
 
-  private KnowledgeStore(
-      JdbcConnectionPool readers, GroupCommitWriter writer, TelemetryStore telemetry) {
+  private KnowledgeStore(ReadPool readers, GroupCommitWriter writer, TelemetryStore telemetry) {
     this.readers = readers;
     this.writer = writer;
     this.telemetry = telemetry;
@@ -157,8 +155,7 @@ public final class KnowledgeStore implements AutoCloseable {
         .baselineVersion("0")
         .load()
         .migrate();
-    JdbcConnectionPool readers = JdbcConnectionPool.create(jdbcUrl, user, password);
-    readers.setMaxConnections(READ_POOL_SIZE);
+    ReadPool readers = ReadPool.create(jdbcUrl, user, password, READ_POOL_SIZE);
     TelemetryStore telemetry = null;
     try {
       telemetry = TelemetryStore.open(telemetryUrl, user, password);
