@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +67,9 @@ public final class LeaseStore {
                   .collect(Collectors.toMap(StepVerdict::id, StepVerdict::verdict));
           List<Finding> conflicts = new ArrayList<>();
           List<LeaseRequest> granting = new ArrayList<>();
+          // One look-up per resource answers both questions: is it held by another agent (a
+          // conflict), and by this one (a take-over when granting below).
+          Map<String, Optional<Lease>> own = new HashMap<>();
           for (LeaseRequest request : requests) {
             if (verdicts.get(request.stepId()) == Verdict.ESCALATED) {
               insertRequest(connection, plan.id(), request);
@@ -74,7 +78,9 @@ public final class LeaseStore {
             if (verdicts.get(request.stepId()) != Verdict.APPROVED) {
               continue;
             }
-            Optional<Lease> held = heldByOther(tx, request.resource(), plan.agentId(), now);
+            Holders holders = holders(tx, request.resource(), plan.agentId(), now);
+            own.put(request.resource(), holders.own());
+            Optional<Lease> held = holders.other();
             if (held.isPresent()) {
               conflicts.add(
                   new Finding(
@@ -102,7 +108,7 @@ public final class LeaseStore {
             opening = deciding.verdict() == Verdict.ESCALATED ? escalation : null;
           }
           Decision recorded = store.writeDecision(tx, deciding, opening);
-          List<Lease> granted = grant(tx, plan.agentId(), plan.id(), granting, now, ttl);
+          List<Lease> granted = grant(tx, plan.agentId(), plan.id(), granting, now, ttl, own);
           return new Recorded(recorded, opening, granted);
         });
   }
@@ -153,7 +159,8 @@ public final class LeaseStore {
                   .filter(request -> verdicts.get(request.stepId()) == Verdict.APPROVED)
                   .toList();
           return new Settled(
-              resolution, grant(tx, decision.agentId(), decision.planId(), approved, at, ttl));
+              resolution,
+              grant(tx, decision.agentId(), decision.planId(), approved, at, ttl, new HashMap<>()));
         });
   }
 
@@ -163,7 +170,8 @@ public final class LeaseStore {
       String planId,
       List<LeaseRequest> requests,
       Instant now,
-      Duration ttl)
+      Duration ttl,
+      Map<String, Optional<Lease>> ownByResource)
       throws SQLException {
     List<Lease> granted = new ArrayList<>();
     // Read only when a new lease is given: an agent rewriting what it already holds needs none.
@@ -172,7 +180,11 @@ public final class LeaseStore {
       // An agent holds at most one lease on a resource: a later write of its own takes the lease
       // over (same fencing token, new step and expiry) instead of stacking another one, so an
       // agent that writes one resource again and again does not pile up leases.
-      Optional<Lease> own = heldBy(tx, request.resource(), agentId, now);
+      // Known from the conflict check, or from a step of this plan granted just before.
+      Optional<Lease> own = ownByResource.get(request.resource());
+      if (own == null) {
+        own = heldBy(tx, request.resource(), agentId, now);
+      }
       if (own.isPresent()) {
         Lease moved =
             new Lease(
@@ -186,6 +198,7 @@ public final class LeaseStore {
                 null);
         moveTo(tx, moved);
         granted.add(moved);
+        ownByResource.put(request.resource(), Optional.of(moved));
         continue;
       }
       if (token < 0) {
@@ -203,6 +216,7 @@ public final class LeaseStore {
               null);
       insert(tx, lease);
       granted.add(lease);
+      ownByResource.put(request.resource(), Optional.of(lease));
     }
     return granted;
   }
@@ -278,27 +292,39 @@ public final class LeaseStore {
     }
   }
 
-  private static Optional<Lease> heldByOther(
-      GroupCommitWriter.Tx tx, String resource, String agentId, Instant now) throws SQLException {
-    return activeLease(tx, resource, agentId, "<>", now);
-  }
+  /** The newest active lease on a resource held by the agent itself, and by any other agent. */
+  private record Holders(Optional<Lease> own, Optional<Lease> other) {}
 
-  private static Optional<Lease> heldBy(
+  private static Holders holders(
       GroupCommitWriter.Tx tx, String resource, String agentId, Instant now) throws SQLException {
-    return activeLease(tx, resource, agentId, "=", now);
-  }
-
-  /** The newest active lease on the resource held by the agent ({@code =}) or by another. */
-  private static Optional<Lease> activeLease(
-      GroupCommitWriter.Tx tx, String resource, String agentId, String holder, Instant now)
-      throws SQLException {
-    // The holder is "=" or "<>": two constant statements, each prepared once.
     PreparedStatement select =
         tx.prepared(
             "SELECT * FROM leases WHERE resource = ? AND released_at IS NULL AND expires_at > ?"
-                + " AND agent_id "
-                + holder
-                + " ? ORDER BY fencing_token DESC LIMIT 1");
+                + " ORDER BY fencing_token DESC");
+    select.setString(1, resource);
+    select.setLong(2, now.toEpochMilli());
+    Lease own = null;
+    Lease other = null;
+    try (ResultSet rows = select.executeQuery()) {
+      while ((own == null || other == null) && rows.next()) {
+        Lease lease = lease(rows);
+        if (lease.agentId().equals(agentId)) {
+          own = own == null ? lease : own;
+        } else {
+          other = other == null ? lease : other;
+        }
+      }
+    }
+    return new Holders(Optional.ofNullable(own), Optional.ofNullable(other));
+  }
+
+  /** The newest active lease on the resource held by the agent. */
+  private static Optional<Lease> heldBy(
+      GroupCommitWriter.Tx tx, String resource, String agentId, Instant now) throws SQLException {
+    PreparedStatement select =
+        tx.prepared(
+            "SELECT * FROM leases WHERE resource = ? AND released_at IS NULL AND expires_at > ?"
+                + " AND agent_id = ? ORDER BY fencing_token DESC LIMIT 1");
     select.setString(1, resource);
     select.setLong(2, now.toEpochMilli());
     select.setString(3, agentId);
