@@ -95,6 +95,12 @@ final class ReadPool {
                 return null;
               case "isClosed":
                 return returned || connection.isClosed();
+              case "equals":
+                return proxy == args[0];
+              case "hashCode":
+                return System.identityHashCode(proxy);
+              case "toString":
+                return "read loan of " + connection;
               default:
                 if (returned) {
                   throw new SQLException("this read connection was given back");

@@ -62,6 +62,9 @@ class ReadPoolTest {
     loan.close();
     assertThat(loan.isClosed()).isTrue();
     assertThatThrownBy(loan::createStatement).isInstanceOf(SQLException.class);
+    // Still a plain object once given back: it can be compared, hashed and printed.
+    assertThat(loan).isEqualTo(loan).hasSameHashCodeAs(loan);
+    assertThat(loan.toString()).startsWith("read loan of ");
     try (Connection again = pool.getConnection()) {
       assertThat(again.getAutoCommit()).isTrue();
     }
