@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +35,20 @@ final class GroupCommitWriter implements AutoCloseable {
   final class Tx {
     Connection connection() {
       return connection;
+    }
+
+    /**
+     * A statement for constant SQL, prepared on the writer's connection once and reused by every
+     * later write: the hot writes of a review skip H2's parsing and planning. The caller sets all
+     * its parameters each time and must not close it.
+     */
+    PreparedStatement prepared(String sql) throws SQLException {
+      PreparedStatement statement = statements.get(sql);
+      if (statement == null) {
+        statement = connection.prepareStatement(sql);
+        statements.put(sql, statement);
+      }
+      return statement;
     }
 
     AuditEntry audit(Instant at, String type, String actor, String subject, String payload)
@@ -84,6 +100,7 @@ final class GroupCommitWriter implements AutoCloseable {
   private final BlockingQueue<Pending<?>> queue;
   private final Thread thread;
   private final Tx tx = new Tx();
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
   private volatile boolean closing;
   private AuditChain.Head head;
 

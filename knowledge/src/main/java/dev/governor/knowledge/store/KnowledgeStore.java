@@ -49,7 +49,6 @@ import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -88,7 +87,7 @@ public final class KnowledgeStore implements AutoCloseable {
   private static final int READ_POOL_SIZE = 8;
   private static final int WRITE_QUEUE_CAPACITY = 20_000;
 
-  private final JdbcConnectionPool readers;
+  private final ReadPool readers;
   private final GroupCommitWriter writer;
   private final Map<String, Agent> agentsByTokenHash = new ConcurrentHashMap<>();
   private final Map<String, Agent> agentsById = new ConcurrentHashMap<>();
@@ -98,8 +97,7 @@ public final class KnowledgeStore implements AutoCloseable {
   private final TelemetryStore telemetry;
   private final CircuitStore circuits;
 
-  private KnowledgeStore(
-      JdbcConnectionPool readers, GroupCommitWriter writer, TelemetryStore telemetry) {
+  private KnowledgeStore(ReadPool readers, GroupCommitWriter writer, TelemetryStore telemetry) {
     this.readers = readers;
     this.writer = writer;
     this.telemetry = telemetry;
@@ -157,8 +155,7 @@ public final class KnowledgeStore implements AutoCloseable {
         .baselineVersion("0")
         .load()
         .migrate();
-    JdbcConnectionPool readers = JdbcConnectionPool.create(jdbcUrl, user, password);
-    readers.setMaxConnections(READ_POOL_SIZE);
+    ReadPool readers = ReadPool.create(jdbcUrl, user, password, READ_POOL_SIZE);
     TelemetryStore telemetry = null;
     try {
       telemetry = TelemetryStore.open(telemetryUrl, user, password);
@@ -234,28 +231,26 @@ public final class KnowledgeStore implements AutoCloseable {
   public CompletableFuture<Long> recordPlan(Plan plan, String contentHash) {
     return writer.submit(
         tx -> {
-          try (PreparedStatement insert =
-              tx.connection()
-                  .prepareStatement(
-                      "INSERT INTO plans (id, agent_id, idempotency_key, task_id, body,"
-                          + " received_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, plan.id());
-            insert.setString(2, plan.agentId());
-            insert.setString(3, plan.idempotencyKey());
-            insert.setString(4, plan.taskId());
-            String body = Json.write(plan);
-            insert.setString(5, body);
-            insert.setLong(6, plan.receivedAt().toEpochMilli());
-            insert.setString(7, contentHash);
-            insert.executeUpdate();
-            return tx.audit(
-                    plan.receivedAt(),
-                    "plan.received",
-                    "agent:" + plan.agentId(),
-                    "plan:" + plan.id(),
-                    body)
-                .seq();
-          }
+          PreparedStatement insert =
+              tx.prepared(
+                  "INSERT INTO plans (id, agent_id, idempotency_key, task_id, body,"
+                      + " received_at, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
+          insert.setString(1, plan.id());
+          insert.setString(2, plan.agentId());
+          insert.setString(3, plan.idempotencyKey());
+          insert.setString(4, plan.taskId());
+          String body = Json.write(plan);
+          insert.setString(5, body);
+          insert.setLong(6, plan.receivedAt().toEpochMilli());
+          insert.setString(7, contentHash);
+          insert.executeUpdate();
+          return tx.audit(
+                  plan.receivedAt(),
+                  "plan.received",
+                  "agent:" + plan.agentId(),
+                  "plan:" + plan.id(),
+                  body)
+              .seq();
         });
   }
 
@@ -280,7 +275,7 @@ public final class KnowledgeStore implements AutoCloseable {
             body);
     Decision recorded = decision.withAuditSeq(entry.seq());
     // The stored body is the audited one; its position is the audit_seq column.
-    insertDecision(tx.connection(), recorded, body);
+    insertDecision(tx, recorded, body);
     if (escalation != null) {
       insertEscalation(tx.connection(), escalation);
       tx.audit(
@@ -582,24 +577,23 @@ public final class KnowledgeStore implements AutoCloseable {
     return new Resolution(settled, updated);
   }
 
-  private static void insertDecision(Connection connection, Decision decision, String body)
+  private static void insertDecision(GroupCommitWriter.Tx tx, Decision decision, String body)
       throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
+    PreparedStatement insert =
+        tx.prepared(
             "INSERT INTO decisions (plan_id, agent_id, verdict, body, rule_set_version,"
                 + " decided_by, audit_seq, decided_at, rules_verdict)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, decision.planId());
-      insert.setString(2, decision.agentId());
-      insert.setString(3, decision.verdict().name());
-      insert.setString(4, body);
-      insert.setInt(5, decision.ruleSetVersion());
-      insert.setString(6, decision.decidedBy());
-      insert.setLong(7, decision.auditSeq());
-      insert.setLong(8, decision.decidedAt().toEpochMilli());
-      insert.setString(9, decision.verdict().name());
-      insert.executeUpdate();
-    }
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.setString(1, decision.planId());
+    insert.setString(2, decision.agentId());
+    insert.setString(3, decision.verdict().name());
+    insert.setString(4, body);
+    insert.setInt(5, decision.ruleSetVersion());
+    insert.setString(6, decision.decidedBy());
+    insert.setLong(7, decision.auditSeq());
+    insert.setLong(8, decision.decidedAt().toEpochMilli());
+    insert.setString(9, decision.verdict().name());
+    insert.executeUpdate();
   }
 
   private static void insertEscalation(Connection connection, Escalation escalation)

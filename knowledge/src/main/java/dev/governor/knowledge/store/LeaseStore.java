@@ -14,10 +14,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +67,9 @@ public final class LeaseStore {
                   .collect(Collectors.toMap(StepVerdict::id, StepVerdict::verdict));
           List<Finding> conflicts = new ArrayList<>();
           List<LeaseRequest> granting = new ArrayList<>();
+          // One look-up per resource answers both questions: is it held by another agent (a
+          // conflict), and by this one (a take-over when granting below).
+          Map<String, Optional<Lease>> own = new HashMap<>();
           for (LeaseRequest request : requests) {
             if (verdicts.get(request.stepId()) == Verdict.ESCALATED) {
               insertRequest(connection, plan.id(), request);
@@ -75,7 +78,9 @@ public final class LeaseStore {
             if (verdicts.get(request.stepId()) != Verdict.APPROVED) {
               continue;
             }
-            Optional<Lease> held = heldByOther(connection, request.resource(), plan.agentId(), now);
+            Holders holders = holders(tx, request.resource(), plan.agentId(), now);
+            own.put(request.resource(), holders.own());
+            Optional<Lease> held = holders.other();
             if (held.isPresent()) {
               conflicts.add(
                   new Finding(
@@ -103,7 +108,7 @@ public final class LeaseStore {
             opening = deciding.verdict() == Verdict.ESCALATED ? escalation : null;
           }
           Decision recorded = store.writeDecision(tx, deciding, opening);
-          List<Lease> granted = grant(connection, plan.agentId(), plan.id(), granting, now, ttl);
+          List<Lease> granted = grant(tx, plan.agentId(), plan.id(), granting, now, ttl, own);
           return new Recorded(recorded, opening, granted);
         });
   }
@@ -155,25 +160,31 @@ public final class LeaseStore {
                   .toList();
           return new Settled(
               resolution,
-              grant(connection, decision.agentId(), decision.planId(), approved, at, ttl));
+              grant(tx, decision.agentId(), decision.planId(), approved, at, ttl, new HashMap<>()));
         });
   }
 
   private static List<Lease> grant(
-      Connection connection,
+      GroupCommitWriter.Tx tx,
       String agentId,
       String planId,
       List<LeaseRequest> requests,
       Instant now,
-      Duration ttl)
+      Duration ttl,
+      Map<String, Optional<Lease>> ownByResource)
       throws SQLException {
     List<Lease> granted = new ArrayList<>();
-    long token = highestToken(connection);
+    // Read only when a new lease is given: an agent rewriting what it already holds needs none.
+    long token = -1;
     for (LeaseRequest request : requests) {
       // An agent holds at most one lease on a resource: a later write of its own takes the lease
       // over (same fencing token, new step and expiry) instead of stacking another one, so an
       // agent that writes one resource again and again does not pile up leases.
-      Optional<Lease> own = heldBy(connection, request.resource(), agentId, now);
+      // Known from the conflict check, or from a step of this plan granted just before.
+      Optional<Lease> own = ownByResource.get(request.resource());
+      if (own == null) {
+        own = heldBy(tx, request.resource(), agentId, now);
+      }
       if (own.isPresent()) {
         Lease moved =
             new Lease(
@@ -185,9 +196,13 @@ public final class LeaseStore {
                 own.get().acquiredAt(),
                 now.plus(ttl),
                 null);
-        moveTo(connection, moved);
+        moveTo(tx, moved);
         granted.add(moved);
+        ownByResource.put(request.resource(), Optional.of(moved));
         continue;
+      }
+      if (token < 0) {
+        token = highestToken(tx);
       }
       Lease lease =
           new Lease(
@@ -199,22 +214,22 @@ public final class LeaseStore {
               now,
               now.plus(ttl),
               null);
-      insert(connection, lease);
+      insert(tx, lease);
       granted.add(lease);
+      ownByResource.put(request.resource(), Optional.of(lease));
     }
     return granted;
   }
 
-  private static void moveTo(Connection connection, Lease lease) throws SQLException {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE leases SET plan_id = ?, step_id = ?, expires_at = ? WHERE fencing_token = ?")) {
-      update.setString(1, lease.planId());
-      update.setString(2, lease.stepId());
-      update.setLong(3, lease.expiresAt().toEpochMilli());
-      update.setLong(4, lease.fencingToken());
-      update.executeUpdate();
-    }
+  private static void moveTo(GroupCommitWriter.Tx tx, Lease lease) throws SQLException {
+    PreparedStatement update =
+        tx.prepared(
+            "UPDATE leases SET plan_id = ?, step_id = ?, expires_at = ? WHERE fencing_token = ?");
+    update.setString(1, lease.planId());
+    update.setString(2, lease.stepId());
+    update.setLong(3, lease.expiresAt().toEpochMilli());
+    update.setLong(4, lease.fencingToken());
+    update.executeUpdate();
   }
 
   private static void insertRequest(Connection connection, String planId, LeaseRequest request)
@@ -277,58 +292,68 @@ public final class LeaseStore {
     }
   }
 
-  private static Optional<Lease> heldByOther(
-      Connection connection, String resource, String agentId, Instant now) throws SQLException {
-    return activeLease(connection, resource, agentId, "<>", now);
-  }
+  /** The newest active lease on a resource held by the agent itself, and by any other agent. */
+  private record Holders(Optional<Lease> own, Optional<Lease> other) {}
 
-  private static Optional<Lease> heldBy(
-      Connection connection, String resource, String agentId, Instant now) throws SQLException {
-    return activeLease(connection, resource, agentId, "=", now);
-  }
-
-  /** The newest active lease on the resource held by the agent ({@code =}) or by another. */
-  private static Optional<Lease> activeLease(
-      Connection connection, String resource, String agentId, String holder, Instant now)
-      throws SQLException {
-    try (PreparedStatement select =
-        connection.prepareStatement(
+  private static Holders holders(
+      GroupCommitWriter.Tx tx, String resource, String agentId, Instant now) throws SQLException {
+    PreparedStatement select =
+        tx.prepared(
             "SELECT * FROM leases WHERE resource = ? AND released_at IS NULL AND expires_at > ?"
-                + " AND agent_id "
-                + holder
-                + " ? ORDER BY fencing_token DESC LIMIT 1")) {
-      select.setString(1, resource);
-      select.setLong(2, now.toEpochMilli());
-      select.setString(3, agentId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(lease(rows)) : Optional.empty();
+                + " ORDER BY fencing_token DESC");
+    select.setString(1, resource);
+    select.setLong(2, now.toEpochMilli());
+    Lease own = null;
+    Lease other = null;
+    try (ResultSet rows = select.executeQuery()) {
+      while ((own == null || other == null) && rows.next()) {
+        Lease lease = lease(rows);
+        if (lease.agentId().equals(agentId)) {
+          own = own == null ? lease : own;
+        } else {
+          other = other == null ? lease : other;
+        }
       }
+    }
+    return new Holders(Optional.ofNullable(own), Optional.ofNullable(other));
+  }
+
+  /** The newest active lease on the resource held by the agent. */
+  private static Optional<Lease> heldBy(
+      GroupCommitWriter.Tx tx, String resource, String agentId, Instant now) throws SQLException {
+    PreparedStatement select =
+        tx.prepared(
+            "SELECT * FROM leases WHERE resource = ? AND released_at IS NULL AND expires_at > ?"
+                + " AND agent_id = ? ORDER BY fencing_token DESC LIMIT 1");
+    select.setString(1, resource);
+    select.setLong(2, now.toEpochMilli());
+    select.setString(3, agentId);
+    try (ResultSet rows = select.executeQuery()) {
+      return rows.next() ? Optional.of(lease(rows)) : Optional.empty();
     }
   }
 
-  private static long highestToken(Connection connection) throws SQLException {
-    try (Statement select = connection.createStatement();
-        ResultSet rows =
-            select.executeQuery("SELECT COALESCE(MAX(fencing_token), 0) FROM leases")) {
+  private static long highestToken(GroupCommitWriter.Tx tx) throws SQLException {
+    try (ResultSet rows =
+        tx.prepared("SELECT COALESCE(MAX(fencing_token), 0) FROM leases").executeQuery()) {
       rows.next();
       return rows.getLong(1);
     }
   }
 
-  private static void insert(Connection connection, Lease lease) throws SQLException {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
+  private static void insert(GroupCommitWriter.Tx tx, Lease lease) throws SQLException {
+    PreparedStatement insert =
+        tx.prepared(
             "INSERT INTO leases (fencing_token, resource, agent_id, plan_id, step_id,"
-                + " acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      insert.setLong(1, lease.fencingToken());
-      insert.setString(2, lease.resource());
-      insert.setString(3, lease.agentId());
-      insert.setString(4, lease.planId());
-      insert.setString(5, lease.stepId());
-      insert.setLong(6, lease.acquiredAt().toEpochMilli());
-      insert.setLong(7, lease.expiresAt().toEpochMilli());
-      insert.executeUpdate();
-    }
+                + " acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    insert.setLong(1, lease.fencingToken());
+    insert.setString(2, lease.resource());
+    insert.setString(3, lease.agentId());
+    insert.setString(4, lease.planId());
+    insert.setString(5, lease.stepId());
+    insert.setLong(6, lease.acquiredAt().toEpochMilli());
+    insert.setLong(7, lease.expiresAt().toEpochMilli());
+    insert.executeUpdate();
   }
 
   static Lease lease(ResultSet rows) throws SQLException {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * What agents report about themselves: telemetry batches, heartbeats, and the running figures
@@ -33,12 +32,12 @@ public final class TelemetryStore implements AutoCloseable {
 
   private static final int READ_POOL_SIZE = 4;
 
-  private final JdbcConnectionPool readers;
+  private final ReadPool readers;
   private final GroupCommitWriter writer;
   private final AtomicLong queuedEvents = new AtomicLong();
   private volatile long capacity = 200_000;
 
-  private TelemetryStore(JdbcConnectionPool readers, Connection connection) throws SQLException {
+  private TelemetryStore(ReadPool readers, Connection connection) throws SQLException {
     this.readers = readers;
     this.writer =
         new GroupCommitWriter(
@@ -51,8 +50,7 @@ public final class TelemetryStore implements AutoCloseable {
 
   /** Opens the telemetry store on its (already migrated) database. */
   static TelemetryStore open(String jdbcUrl, String user, String password) throws SQLException {
-    JdbcConnectionPool readers = JdbcConnectionPool.create(jdbcUrl, user, password);
-    readers.setMaxConnections(READ_POOL_SIZE);
+    ReadPool readers = ReadPool.create(jdbcUrl, user, password, READ_POOL_SIZE);
     try {
       return new TelemetryStore(readers, DriverManager.getConnection(jdbcUrl, user, password));
     } catch (SQLException e) {
