@@ -32,7 +32,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiConsumer;
 
 /** The routes operators use: escalations, the audit log, rule sets, the live event stream. */
 final class OperatorApi {
@@ -183,9 +182,10 @@ final class OperatorApi {
   /**
    * Server-Sent Events, until the client leaves: one {@code escalation} event per change, one
    * {@code alert} event per alert raised or cleared, one {@code circuit} event per circuit move,
-   * {@code agent} events (see {@link #agentEvents}), and one {@code activity} event ({@code
-   * agentId}, maybe {@code taskId}) per decision, step report, task change or command recorded, so
-   * that an open timeline can fetch what is new.
+   * one {@code agent} event ({@code agentId}, {@code change}) when what the agents page shows of an
+   * agent changed, and one {@code activity} event ({@code agentId}, maybe {@code taskId}) per
+   * decision, step report, task change or command recorded, so that an open timeline can fetch what
+   * is new.
    */
   void events(RoutingContext ctx) {
     if (!allowed(ctx, Role.VIEWER)) {
@@ -197,95 +197,76 @@ final class OperatorApi {
             .putHeader("content-type", "text/event-stream")
             .putHeader("cache-control", "no-cache");
     response.write(": connected\n\n");
-    MessageConsumer<EscalationChanged> consumer =
-        vertx
-            .eventBus()
-            .consumer(
-                Bus.EXECUTE_ESCALATIONS,
-                message -> {
-                  EscalationChanged changed = message.body();
-                  ObjectNode event = Json.MAPPER.valueToTree(changed.escalation());
-                  event.set("decision", Json.MAPPER.valueToTree(changed.decision()));
-                  response.write("event: escalation\ndata: " + Json.write(event) + "\n\n");
-                });
-    MessageConsumer<AlertChanged> alerts =
-        vertx
-            .eventBus()
-            .consumer(
-                Bus.EXECUTE_ALERTS,
-                message ->
-                    response.write(
-                        "event: alert\ndata: " + Json.write(message.body().alert()) + "\n\n"));
-    MessageConsumer<CircuitChanged> circuits =
-        vertx
-            .eventBus()
-            .consumer(
-                Bus.EXECUTE_CIRCUITS,
-                message ->
-                    response.write(
-                        "event: circuit\ndata: " + Json.write(message.body().after()) + "\n\n"));
-    List<MessageConsumer<?>> agents = agentEvents(response);
-    List<MessageConsumer<?>> activity = activity(response);
+    List<MessageConsumer<?>> consumers = relay(new EventWriter(response));
     long keepAlive = vertx.setPeriodic(KEEP_ALIVE_MILLIS, id -> response.write(": keep-alive\n\n"));
     response.closeHandler(
         closed -> {
-          agents.forEach(MessageConsumer::unregister);
-          activity.forEach(MessageConsumer::unregister);
-          alerts.unregister();
-          circuits.unregister();
-          consumer.unregister();
+          consumers.forEach(MessageConsumer::unregister);
           vertx.cancelTimer(keepAlive);
         });
   }
 
-  /**
-   * One {@code agent} event ({@code agentId}, {@code change}) whenever what the agents page shows
-   * of an agent changed: it was registered, its circuit moved, it went silent or was heard again, a
-   * command was sent to it, or its budgets changed. The page reads the agent again.
-   */
-  private List<MessageConsumer<?>> agentEvents(HttpServerResponse response) {
+  /** Writes Server-Sent Events of the kinds {@link #events} sends. */
+  private record EventWriter(HttpServerResponse response) {
+    void send(String type, Object data) {
+      response.write("event: " + type + "\ndata: " + Json.write(data) + "\n\n");
+    }
+
+    /** What the agents page shows of an agent changed: the page reads the agent again. */
+    void agent(String agentId, String change) {
+      send("agent", Json.MAPPER.createObjectNode().put("agentId", agentId).put("change", change));
+    }
+
+    /** Something of the agent's was recorded: an open timeline fetches what is new. */
+    void activity(String agentId, String taskId) {
+      ObjectNode event = Json.MAPPER.createObjectNode().put("agentId", agentId);
+      if (taskId != null) {
+        event.put("taskId", taskId);
+      }
+      send("activity", event);
+    }
+  }
+
+  /** One consumer per address the stream listens to, each writing every event it gives rise to. */
+  private List<MessageConsumer<?>> relay(EventWriter out) {
     EventBus bus = vertx.eventBus();
     return List.of(
-        bus.<AgentJoined>consumer(
-            Bus.MONITOR_AGENTS, m -> agentEvent(response, m.body().agent().id(), "registered")),
-        bus.<CircuitChanged>consumer(
-            Bus.EXECUTE_CIRCUITS, m -> agentEvent(response, m.body().after().agentId(), "circuit")),
+        bus.<EscalationChanged>consumer(
+            Bus.EXECUTE_ESCALATIONS,
+            m -> {
+              ObjectNode event = Json.MAPPER.valueToTree(m.body().escalation());
+              event.set("decision", Json.MAPPER.valueToTree(m.body().decision()));
+              out.send("escalation", event);
+            }),
         bus.<AlertChanged>consumer(
             Bus.EXECUTE_ALERTS,
             m -> {
-              if (Alert.SILENT.equals(m.body().alert().kind())) {
-                agentEvent(response, m.body().alert().agentId(), "status");
+              Alert alert = m.body().alert();
+              out.send("alert", alert);
+              if (Alert.SILENT.equals(alert.kind())) {
+                out.agent(alert.agentId(), "status");
               }
+            }),
+        bus.<CircuitChanged>consumer(
+            Bus.EXECUTE_CIRCUITS,
+            m -> {
+              out.send("circuit", m.body().after());
+              out.agent(m.body().after().agentId(), "circuit");
             }),
         bus.<CommandIssued>consumer(
             Bus.EXECUTE_COMMANDS,
-            m -> agentEvent(response, m.body().command().agentId(), "command")),
+            m -> {
+              out.agent(m.body().command().agentId(), "command");
+              out.activity(m.body().command().agentId(), null);
+            }),
+        bus.<AgentJoined>consumer(
+            Bus.MONITOR_AGENTS, m -> out.agent(m.body().agent().id(), "registered")),
         bus.<BudgetsChanged>consumer(
-            Bus.MONITOR_BUDGETS, m -> agentEvent(response, m.body().agent().id(), "budgets")));
-  }
-
-  private static void agentEvent(HttpServerResponse response, String agentId, String change) {
-    ObjectNode event = Json.MAPPER.createObjectNode().put("agentId", agentId).put("change", change);
-    response.write("event: agent\ndata: " + Json.write(event) + "\n\n");
-  }
-
-  private List<MessageConsumer<?>> activity(HttpServerResponse response) {
-    BiConsumer<String, String> write =
-        (agentId, taskId) -> {
-          ObjectNode event = Json.MAPPER.createObjectNode().put("agentId", agentId);
-          if (taskId != null) {
-            event.put("taskId", taskId);
-          }
-          response.write("event: activity\ndata: " + Json.write(event) + "\n\n");
-        };
-    EventBus bus = vertx.eventBus();
-    return List.of(
+            Bus.MONITOR_BUDGETS, m -> out.agent(m.body().agent().id(), "budgets")),
         bus.<DecisionRecorded>consumer(
-            Bus.EXECUTE_DECISIONS, m -> write.accept(m.body().decision().agentId(), null)),
+            Bus.EXECUTE_DECISIONS, m -> out.activity(m.body().decision().agentId(), null)),
         bus.<StepReported>consumer(
-            Bus.MONITOR_STEP_REPORTS, m -> write.accept(m.body().report().agentId(), null)),
-        bus.<CommandIssued>consumer(
-            Bus.EXECUTE_COMMANDS, m -> write.accept(m.body().command().agentId(), null)),
+            Bus.MONITOR_STEP_REPORTS, m -> out.activity(m.body().report().agentId(), null)),
         bus.<Object>consumer(
             Bus.MONITOR_TASKS,
             m -> {
@@ -294,7 +275,7 @@ final class OperatorApi {
                       ? opened.task()
                       : m.body() instanceof TaskAdvanced advanced ? advanced.task() : null;
               if (task != null) {
-                write.accept(task.agentId(), task.id());
+                out.activity(task.agentId(), task.id());
               }
             }));
   }

@@ -5,7 +5,6 @@ import dev.governor.knowledge.model.Role;
 import dev.governor.knowledge.store.TimelineStore;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** The traces of an agent and of a task, newest first, for operators. */
 final class TimelineApi {
@@ -48,10 +47,8 @@ final class TimelineApi {
     Long before = beforeParam == null ? null : Long.parseLong(beforeParam);
     String limitParam = ctx.queryParams().get("limit");
     int limit = limitParam == null ? DEFAULT_LIMIT : Integer.parseInt(limitParam);
-    Function<dev.governor.knowledge.store.KnowledgeStore, Optional<TimelineStore.Page>> query =
-        store -> read.page(store.timeline(), before, limit);
     knowledge
-        .read(query)
+        .read(store -> read.page(store.timeline(), before, limit))
         .onSuccess(
             found -> {
               if (found.isEmpty()) {

@@ -96,6 +96,7 @@ public final class KnowledgeStore implements AutoCloseable {
 
   private final TelemetryStore telemetry;
   private final CircuitStore circuits;
+  private final TimelineStore timeline = new TimelineStore(this);
 
   private KnowledgeStore(ReadPool readers, GroupCommitWriter writer, TelemetryStore telemetry) {
     this.readers = readers;
@@ -768,22 +769,7 @@ public final class KnowledgeStore implements AutoCloseable {
   }
 
   public List<AuditEntry> audit(long afterSeq, int limit) {
-    try (Connection connection = readers.getConnection();
-        PreparedStatement select =
-            connection.prepareStatement(
-                "SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")) {
-      select.setLong(1, afterSeq);
-      select.setInt(2, limit);
-      List<AuditEntry> entries = new ArrayList<>();
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          entries.add(auditEntry(rows));
-        }
-      }
-      return entries;
-    } catch (SQLException e) {
-      throw unavailable(e);
-    }
+    return audit(new AuditQuery(null, null, null, afterSeq, null, false, limit)).entries();
   }
 
   /**
@@ -1045,8 +1031,6 @@ public final class KnowledgeStore implements AutoCloseable {
   public LeaseStore leases() {
     return leases;
   }
-
-  private final TimelineStore timeline = new TimelineStore(this);
 
   /** The traces of agents and tasks, read from the audit log. */
   public TimelineStore timeline() {

@@ -321,16 +321,7 @@ public final class LeaseStore {
   /** The newest active lease on the resource held by the agent. */
   private static Optional<Lease> heldBy(
       GroupCommitWriter.Tx tx, String resource, String agentId, Instant now) throws SQLException {
-    PreparedStatement select =
-        tx.prepared(
-            "SELECT * FROM leases WHERE resource = ? AND released_at IS NULL AND expires_at > ?"
-                + " AND agent_id = ? ORDER BY fencing_token DESC LIMIT 1");
-    select.setString(1, resource);
-    select.setLong(2, now.toEpochMilli());
-    select.setString(3, agentId);
-    try (ResultSet rows = select.executeQuery()) {
-      return rows.next() ? Optional.of(lease(rows)) : Optional.empty();
-    }
+    return holders(tx, resource, agentId, now).own();
   }
 
   private static long highestToken(GroupCommitWriter.Tx tx) throws SQLException {
