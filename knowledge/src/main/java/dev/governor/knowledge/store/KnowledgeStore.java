@@ -146,6 +146,7 @@ public final class KnowledgeStore implements AutoCloseable {
     Flyway.configure()
         .dataSource(jdbcUrl, user, password)
         .locations("classpath:db/migration")
+        .javaMigrations(new V12__Indexes_a_review_does_not_need())
         .load()
         .migrate();
     Flyway.configure()
