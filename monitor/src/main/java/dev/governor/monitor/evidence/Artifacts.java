@@ -1,5 +1,7 @@
 package dev.governor.monitor.evidence;
 
+import dev.governor.knowledge.model.Agent;
+import dev.governor.knowledge.model.ResourcePatterns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /** Reading artifacts named in evidence. */
 final class Artifacts {
@@ -29,21 +32,29 @@ final class Artifacts {
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  /** Null when the file is there and (if a hash is stated) has it, else what is wrong. */
-  static String fileProblem(String path, String sha256) {
+  /**
+   * Null when the file is one the agent's grants cover, is there and (if a hash is stated) has it;
+   * else what is wrong. Governor reads a file on an agent's word only where the agent may work:
+   * otherwise any agent could learn whether a file exists on Governor's host, and its hash.
+   */
+  static String fileProblem(String path, String sha256, Agent agent) {
     if (path == null || path.isBlank()) {
       return "an artifact needs a path";
     }
-    Path file = Path.of(path);
-    if (!file.isAbsolute()) {
+    Path stated = Path.of(path);
+    if (!stated.isAbsolute()) {
       return "artifact path " + path + " is not absolute";
     }
-    if (!Files.isRegularFile(file)) {
+    String outside = outsideGrants(stated, agent, "the file");
+    if (outside != null) {
+      return outside;
+    }
+    if (!Files.isRegularFile(stated)) {
       return "there is no file " + path;
     }
     if (sha256 != null) {
       try {
-        String actual = sha256(file);
+        String actual = sha256(stated);
         if (!actual.equalsIgnoreCase(sha256)) {
           return path + " has SHA-256 " + actual + ", not the stated " + sha256;
         }
@@ -52,5 +63,44 @@ final class Artifacts {
       }
     }
     return null;
+  }
+
+  /**
+   * Null when one of the agent's grants covers an absolute path, as written and where its links
+   * lead (a link under a granted folder must not reach outside it); else why not.
+   */
+  static String outsideGrants(Path path, Agent agent, String what) {
+    Path normalized = path.normalize();
+    if (!covered(agent.grants(), normalized)) {
+      return "no grant of agent "
+          + agent.id()
+          + " covers "
+          + what
+          + " "
+          + normalized
+          + "; Governor reads evidence only where the agent's grants reach";
+    }
+    Path real;
+    try {
+      real = normalized.toRealPath();
+    } catch (IOException e) {
+      // Not there (or not readable): said by the caller's own check, in its own words.
+      return null;
+    }
+    if (!covered(agent.grants(), real)) {
+      return what + " " + normalized + " leads outside the agent's grants";
+    }
+    return null;
+  }
+
+  private static boolean covered(List<String> grants, Path path) {
+    String text = path.toString();
+    for (String grant : grants) {
+      String pattern = ResourcePatterns.resourceOf(grant);
+      if (ResourcePatterns.covers(pattern, text) || ResourcePatterns.covers(pattern, text + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

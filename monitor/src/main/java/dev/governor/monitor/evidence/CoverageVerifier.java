@@ -4,7 +4,9 @@ import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.Evidence;
 import dev.governor.knowledge.model.EvidenceCheck;
 
-/** {@code coverage}: a coverage of zero (or none stated) fails. */
+/**
+ * {@code coverage}: a coverage of zero (or none stated) fails; its reports are read as files are.
+ */
 final class CoverageVerifier implements EvidenceVerifier {
 
   @Override
@@ -23,7 +25,7 @@ final class CoverageVerifier implements EvidenceVerifier {
           kind(), "a coverage of " + percent + "% is not evidence of tested code");
     }
     for (Evidence.Artifact artifact : evidence.artifacts()) {
-      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256());
+      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256(), agent);
       if (problem != null) {
         return EvidenceCheck.failed(kind(), problem);
       }

@@ -4,7 +4,10 @@ import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.Evidence;
 import dev.governor.knowledge.model.EvidenceCheck;
 
-/** {@code file}: every artifact is a file that exists and has the stated SHA-256. */
+/**
+ * {@code file}: every artifact is a file under the agent's grants that exists and has the stated
+ * SHA-256.
+ */
 final class FileVerifier implements EvidenceVerifier {
 
   @Override
@@ -21,7 +24,7 @@ final class FileVerifier implements EvidenceVerifier {
       if (artifact.sha256() == null) {
         return EvidenceCheck.failed(kind(), "artifact " + artifact.path() + " states no sha256");
       }
-      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256());
+      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256(), agent);
       if (problem != null) {
         return EvidenceCheck.failed(kind(), problem);
       }

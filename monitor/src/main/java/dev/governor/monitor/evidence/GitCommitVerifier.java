@@ -3,7 +3,6 @@ package dev.governor.monitor.evidence;
 import dev.governor.knowledge.model.Agent;
 import dev.governor.knowledge.model.Evidence;
 import dev.governor.knowledge.model.EvidenceCheck;
-import dev.governor.knowledge.model.ResourcePatterns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,14 +57,9 @@ final class GitCommitVerifier implements EvidenceVerifier {
       return "a commit needs the absolute path of its local repository";
     }
     Path path = Path.of(repository).normalize();
-    if (!covered(agent.grants(), path.toString())) {
-      return "no grant of agent "
-          + agent.id()
-          + " covers the repository "
-          + path
-          + " (for example \"git.read:"
-          + path
-          + "/**\")";
+    String outside = Artifacts.outsideGrants(path, agent, "the repository");
+    if (outside != null) {
+      return outside + " (for example \"git.read:" + path + "/**\")";
     }
     if (!Files.isDirectory(path)) {
       return "there is no repository at " + path;
@@ -89,15 +83,5 @@ final class GitCommitVerifier implements EvidenceVerifier {
       Thread.currentThread().interrupt();
       return "interrupted while asking git";
     }
-  }
-
-  private static boolean covered(List<String> grants, String path) {
-    for (String grant : grants) {
-      String pattern = ResourcePatterns.resourceOf(grant);
-      if (ResourcePatterns.covers(pattern, path) || ResourcePatterns.covers(pattern, path + "/")) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -15,9 +15,9 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
 /**
- * {@code test-report}: every artifact is a JUnit XML report that parses (with DTDs and external
- * entities refused) and, over all of them, more than zero tests ran and none failed. Counts the
- * envelope states must agree with the reports.
+ * {@code test-report}: every artifact is a JUnit XML report under the agent's grants that parses
+ * (with DTDs and external entities refused) and, over all of them, more than zero tests ran and
+ * none failed. Counts the envelope states must agree with the reports.
  */
 final class JUnitReportVerifier implements EvidenceVerifier {
 
@@ -40,7 +40,7 @@ final class JUnitReportVerifier implements EvidenceVerifier {
     }
     Tally total = new Tally(0, 0, 0);
     for (Evidence.Artifact artifact : evidence.artifacts()) {
-      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256());
+      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256(), agent);
       if (problem != null) {
         return EvidenceCheck.failed(kind(), problem);
       }

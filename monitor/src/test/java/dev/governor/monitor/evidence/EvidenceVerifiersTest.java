@@ -19,13 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EvidenceVerifiersTest {
 
-  static final Agent AGENT =
-      new Agent(
-          "a", "a", "team", Environment.SANDBOX, List.of(), Budgets.NONE, Map.of(), Instant.EPOCH);
-
   final EvidenceVerifiers verifiers = EvidenceVerifiers.load(Duration.ofSeconds(5));
 
   @TempDir Path dir;
+  @TempDir Path elsewhere;
 
   @Test
   @DisplayName("Verifiers on the class path are found by kind, beside the built-in ones")
@@ -79,8 +76,65 @@ class EvidenceVerifiersTest {
         .isFalse();
   }
 
+  @Test
+  @DisplayName(
+      "Files are read only under the agent's grants: outside them, whether the file exists or not,"
+          + " the answer is the same and names no hash; a link out of a granted folder fails too")
+  void filesOnlyUnderGrants() throws Exception {
+    Path secret = Files.writeString(elsewhere.resolve("secret.txt"), "not the agent's");
+    String hash = Artifacts.sha256(secret);
+    Path granted = Files.writeString(dir.resolve("notes.txt"), "the agent's notes");
+
+    EvidenceCheck outside = verify(file(secret, "0".repeat(64)));
+    EvidenceCheck missing = verify(file(elsewhere.resolve("nothing.txt"), "0".repeat(64)));
+    assertThat(outside.ok()).isFalse();
+    assertThat(outside.message()).contains("no grant of agent a covers").doesNotContain(hash);
+    assertThat(missing.message()).isEqualTo(outside.message().replace("secret.txt", "nothing.txt"));
+    assertThat(
+            verify(file(dir.resolve("../" + elsewhere.getFileName() + "/secret.txt"), hash)).ok())
+        .as("a path that climbs out of the granted folder")
+        .isFalse();
+
+    Path link = Files.createSymbolicLink(dir.resolve("link.txt"), secret);
+    assertThat(verify(file(link, hash)).message()).contains("leads outside the agent's grants");
+
+    assertThat(verify(file(granted, Artifacts.sha256(granted))).ok()).isTrue();
+    assertThat(
+            verify(
+                    new Evidence(
+                        "test-report",
+                        null,
+                        List.of(new Evidence.Artifact(secret.toString(), null, null, null)),
+                        null,
+                        null))
+                .message())
+        .contains("no grant of agent a covers");
+  }
+
+  private static Evidence file(Path path, String sha256) {
+    return new Evidence(
+        "file",
+        null,
+        List.of(new Evidence.Artifact(path.toString(), sha256, null, null)),
+        null,
+        null);
+  }
+
   private EvidenceCheck verify(Evidence evidence) {
-    return verifiers.verify(List.of(evidence), AGENT).get(0);
+    return verifiers.verify(List.of(evidence), agent()).get(0);
+  }
+
+  /** An agent that may work in this test's folder, and nowhere else. */
+  private Agent agent() {
+    return new Agent(
+        "a",
+        "a",
+        "team",
+        Environment.SANDBOX,
+        List.of("fs.write:" + dir.toAbsolutePath() + "/**"),
+        Budgets.NONE,
+        Map.of(),
+        Instant.EPOCH);
   }
 
   private static Evidence.Counts counts(Long scanned, Long run, Long rules, Double coverage) {
