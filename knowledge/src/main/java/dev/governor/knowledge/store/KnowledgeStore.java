@@ -343,6 +343,8 @@ public final class KnowledgeStore implements AutoCloseable {
           }
           List<Resolution> resolutions = new ArrayList<>();
           for (Escalation escalation : due) {
+            // Denied, so the leases its steps asked for will never be given.
+            LeaseStore.forgetRequests(tx.connection(), escalation.planId());
             resolutions.add(
                 settle(
                     tx,

@@ -146,11 +146,7 @@ public final class LeaseStore {
               }
             }
           }
-          try (PreparedStatement delete =
-              connection.prepareStatement("DELETE FROM lease_requests WHERE plan_id = ?")) {
-            delete.setString(1, decision.planId());
-            delete.executeUpdate();
-          }
+          forgetRequests(connection, decision.planId());
           Map<String, Verdict> verdicts =
               decision.steps().stream()
                   .collect(Collectors.toMap(StepVerdict::id, StepVerdict::verdict));
@@ -162,6 +158,15 @@ public final class LeaseStore {
               resolution,
               grant(tx, decision.agentId(), decision.planId(), approved, at, ttl, new HashMap<>()));
         });
+  }
+
+  /** Drops the leases a plan's escalated steps asked for, once its escalation is settled. */
+  static void forgetRequests(Connection connection, String planId) throws SQLException {
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM lease_requests WHERE plan_id = ?")) {
+      delete.setString(1, planId);
+      delete.executeUpdate();
+    }
   }
 
   private static List<Lease> grant(

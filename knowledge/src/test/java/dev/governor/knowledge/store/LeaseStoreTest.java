@@ -7,6 +7,8 @@ import dev.governor.knowledge.model.Budgets;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Environment;
+import dev.governor.knowledge.model.Escalation;
+import dev.governor.knowledge.model.EscalationStatus;
 import dev.governor.knowledge.model.Finding;
 import dev.governor.knowledge.model.Lease;
 import dev.governor.knowledge.model.LeaseRequest;
@@ -17,6 +19,10 @@ import dev.governor.knowledge.model.StepReport;
 import dev.governor.knowledge.model.StepState;
 import dev.governor.knowledge.model.Verdict;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -114,6 +120,66 @@ class LeaseStoreTest {
     Lease next = record(third).join().granted().get(0);
     assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
     assertThat(store.leases().active(next.expiresAt())).as("expired at its end").isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "An escalation nobody answers is denied, and the leases its steps asked for are forgotten")
+  void expiryForgetsLeaseRequests() throws Exception {
+    Plan plan = plan("a");
+    store.recordPlan(plan).join();
+    Instant asked = Instant.now();
+    String escalationId = UUID.randomUUID().toString();
+    Decision decision =
+        DecisionPolicy.decide(
+            plan,
+            List.of(new Finding("ask", Severity.HIGH, "s1", "a person decides", Verdict.ESCALATED)),
+            1,
+            asked,
+            escalationId);
+    Escalation escalation =
+        new Escalation(
+            escalationId,
+            plan.id(),
+            "a",
+            EscalationStatus.PENDING,
+            Severity.HIGH,
+            asked,
+            asked.plusSeconds(1),
+            null,
+            null,
+            null);
+    store
+        .leases()
+        .recordDecision(
+            plan,
+            decision,
+            escalation,
+            List.of(new LeaseRequest("s1", "/shared/config")),
+            Duration.ofMinutes(5))
+        .join();
+    assertThat(leaseRequests()).isEqualTo(1);
+
+    assertThat(store.expireEscalations(asked.plusSeconds(2)).join()).hasSize(1);
+
+    assertThat(store.decision(plan.id()).orElseThrow().verdict()).isEqualTo(Verdict.DENIED);
+    assertThat(leaseRequests()).isZero();
+  }
+
+  private long leaseRequests() throws SQLException {
+    // The store's own file, opened in this JVM: H2 shares the open database.
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:h2:file:"
+                    + dataDir.toAbsolutePath().resolve("governor")
+                    + ";DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64",
+                "governor",
+                "");
+        ResultSet rows =
+            connection.createStatement().executeQuery("SELECT COUNT(*) FROM lease_requests")) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 
   private CompletableFuture<LeaseStore.Recorded> record(Plan plan) {
