@@ -72,7 +72,8 @@ public final class ApiVerticle extends VerticleBase {
             config().getInteger("maxWaitSeconds", 60),
             metrics);
     OperatorApi operators = new OperatorApi(vertx, knowledge);
-    RuleSetApi ruleSets = new RuleSetApi(vertx, knowledge, clock);
+    RuleSetApi ruleSets =
+        new RuleSetApi(vertx, knowledge, clock, config().getString("leaseConflict", "escalate"));
     ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
     Sessions sessions =
         new Sessions(

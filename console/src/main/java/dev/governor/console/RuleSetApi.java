@@ -12,6 +12,7 @@ import dev.governor.knowledge.model.Role;
 import dev.governor.knowledge.model.RuleSetVersion;
 import dev.governor.knowledge.model.RuleTestCase;
 import dev.governor.knowledge.model.RuleTestResult;
+import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.store.KnowledgeStore;
 import dev.governor.rules.ActionCatalogue;
 import dev.governor.rules.Backtest;
@@ -39,11 +40,14 @@ final class RuleSetApi {
   private final Vertx vertx;
   private final Knowledge knowledge;
   private final Clock clock;
+  private final String leaseConflict;
 
-  RuleSetApi(Vertx vertx, Knowledge knowledge, Clock clock) {
+  /** {@code leaseConflict} is the setting live reviews use, so a backtest judges leases alike. */
+  RuleSetApi(Vertx vertx, Knowledge knowledge, Clock clock, String leaseConflict) {
     this.vertx = vertx;
     this.knowledge = knowledge;
     this.clock = clock;
+    this.leaseConflict = leaseConflict;
   }
 
   void list(RoutingContext ctx) {
@@ -170,7 +174,14 @@ final class RuleSetApi {
                               store.recentReviews(limit),
                               new ActionCatalogue(store.actionEffects()),
                               creators,
-                              taskId -> store.tasks().task(taskId).orElse(null));
+                              taskId -> store.tasks().task(taskId).orElse(null),
+                              plan ->
+                                  store
+                                      .leases()
+                                      .heldAt(
+                                          plan.steps().stream().map(Step::target).toList(),
+                                          plan.receivedAt()),
+                              leaseConflict);
                         }
                       },
                       false)

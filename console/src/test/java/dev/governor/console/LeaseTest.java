@@ -80,6 +80,30 @@ class LeaseTest {
 
   @Test
   @DisplayName(
+      "A backtest replays each plan with the leases held when it arrived: the active rules change"
+          + " none of the decisions a lease made")
+  void backtestSeesTheLeasesOfTheTime() {
+    String config = dir.resolve("config.yaml").toString();
+    JsonObject first = fixture.agent("first", "fs.write:" + dir + "/**");
+    JsonObject second = fixture.agent("second", "fs.write:" + dir + "/**");
+    JsonObject held = fixture.decided(first, plan(null, step("s1", "fs.write", config)));
+    JsonObject heldOff = fixture.decided(second, plan(null, step("s1", "fs.write", config)));
+    assertThat(heldOff.getString("verdict")).isEqualTo("ESCALATED");
+    Path written = TaskFixture.write(Path.of(config), "replicas: 3");
+    fixture.report(first, held.getString("planId"), "s1", succeeded(fileEvidence(written)));
+    JsonObject through = fixture.decided(second, plan(null, step("s1", "fs.write", config)));
+    assertThat(through.getString("verdict")).isEqualTo("APPROVED");
+
+    int active = fixture.http().get("/api/v1/rulesets", ADMIN).json().getInteger("active");
+    JsonObject backtest =
+        fixture.http().post("/api/v1/rulesets/" + active + "/backtest?limit=10", ADMIN, "").json();
+
+    assertThat(backtest.getInteger("plans")).isEqualTo(3);
+    assertThat(backtest.getJsonArray("changed")).as(backtest.encode()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "An agent writing one resource again and again holds one lease, handed to its latest step")
   void repeatedWritesByOneAgentShareOneLease() {
     String table = dir.resolve("table.csv").toString();

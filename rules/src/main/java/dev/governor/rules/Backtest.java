@@ -3,6 +3,8 @@ package dev.governor.rules;
 import dev.governor.knowledge.model.Decision;
 import dev.governor.knowledge.model.DecisionPolicy;
 import dev.governor.knowledge.model.Finding;
+import dev.governor.knowledge.model.Lease;
+import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Task;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeStore.ReviewRecord;
@@ -44,19 +46,22 @@ public final class Backtest {
       List<ReviewRecord> history,
       ActionCatalogue catalogue,
       Map<String, String> creators) {
-    return run(candidate, history, catalogue, creators, taskId -> null);
+    return run(candidate, history, catalogue, creators, taskId -> null, plan -> List.of(), null);
   }
 
   /**
-   * Replays with each plan's task (found by id) among the facts. Leases held when a plan was
-   * reviewed are not recorded with it, so a replay sees none.
+   * Replays each plan with what its review saw that the plan itself does not say: its task (found
+   * by id), and the leases held on its targets when it arrived (found by plan), judged by the same
+   * lease-conflict setting as live reviews ({@code escalate} or {@code deny}; null is escalate).
    */
   public static Result run(
       CompiledRuleSet candidate,
       List<ReviewRecord> history,
       ActionCatalogue catalogue,
       Map<String, String> creators,
-      Function<String, Task> tasks) {
+      Function<String, Task> tasks,
+      Function<Plan, List<Lease>> leasesHeld,
+      String leaseConflict) {
     List<Change> changed = new ArrayList<>();
     for (ReviewRecord review : history) {
       Task task = review.plan().taskId() == null ? null : tasks.apply(review.plan().taskId());
@@ -65,7 +70,7 @@ public final class Backtest {
               review.agent(),
               review.plan(),
               catalogue,
-              new ReviewContext(creators, task, List.of(), "escalate"));
+              new ReviewContext(creators, task, leasesHeld.apply(review.plan()), leaseConflict));
       Decision replayed =
           DecisionPolicy.decide(
               review.plan(),

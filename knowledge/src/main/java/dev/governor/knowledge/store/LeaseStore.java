@@ -17,10 +17,12 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
@@ -255,6 +257,26 @@ public final class LeaseStore {
         "SELECT * FROM leases WHERE released_at IS NULL AND expires_at > ?"
             + " ORDER BY resource, fencing_token",
         now.toEpochMilli());
+  }
+
+  /**
+   * Leases that were held on any of these resources at an instant before now, for replaying a past
+   * review. A lease taken over by its own agent keeps its row (and its first acquisition), so its
+   * latest expiry stands for the whole time it was held.
+   */
+  public List<Lease> heldAt(Collection<String> resources, Instant at) {
+    List<Lease> held = new ArrayList<>();
+    for (String resource : new TreeSet<>(resources)) {
+      held.addAll(
+          query(
+              "SELECT * FROM leases WHERE resource = ? AND acquired_at < ? AND expires_at > ?"
+                  + " AND (released_at IS NULL OR released_at > ?) ORDER BY fencing_token",
+              resource,
+              at.toEpochMilli(),
+              at.toEpochMilli(),
+              at.toEpochMilli()));
+    }
+    return held;
   }
 
   /** Every lease ever given on a resource, newest first. */
