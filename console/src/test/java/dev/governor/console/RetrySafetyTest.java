@@ -35,7 +35,9 @@ class RetrySafetyTest {
       "A job that re-submits 1,000 steps after a timeout with the same keys gets 1,000 \"already"
           + " done\" answers, and the audit log grows by nothing")
   void thousandRetriedStepsAreAlreadyDone() throws Exception {
-    JsonObject job = fixture.agent("nightly-import", "db.insert:db:warehouse/**");
+    // The batch file it offers as evidence lies under a grant: Governor reads nothing else.
+    JsonObject job =
+        fixture.agent("nightly-import", "db.insert:db:warehouse/**", "fs.read:" + dir + "/**");
     Path batch = TaskFixture.write(dir.resolve("batch.csv"), "id,amount\n1,10\n");
     JsonObject evidence = fileEvidence(batch);
     List<JsonObject> plans = new ArrayList<>();

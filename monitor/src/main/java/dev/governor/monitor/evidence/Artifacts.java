@@ -87,10 +87,46 @@ final class Artifacts {
       // Not there (or not readable): said by the caller's own check, in its own words.
       return null;
     }
-    if (!covered(agent.grants(), real)) {
+    if (!covered(agent.grants(), real) && !coveredWhereGrantsLead(agent.grants(), real)) {
       return what + " " + normalized + " leads outside the agent's grants";
     }
     return null;
+  }
+
+  /**
+   * Whether a real path lies under a grant once the grant's own folder is followed to where it
+   * really is: on macOS, for one, {@code /tmp} is a link to {@code /private/tmp}.
+   */
+  private static boolean coveredWhereGrantsLead(List<String> grants, Path real) {
+    String text = real.toString();
+    for (String grant : grants) {
+      String pattern = ResourcePatterns.resourceOf(grant);
+      int wildcard = firstWildcard(pattern);
+      int folderEnd = pattern.lastIndexOf('/', wildcard - 1);
+      if (!pattern.startsWith("/") || folderEnd <= 0) {
+        continue;
+      }
+      try {
+        String folder = Path.of(pattern.substring(0, folderEnd)).toRealPath().toString();
+        String followed = folder + pattern.substring(folderEnd);
+        if (ResourcePatterns.covers(followed, text)
+            || ResourcePatterns.covers(followed, text + "/")) {
+          return true;
+        }
+      } catch (IOException | java.nio.file.InvalidPathException e) {
+        // A grant whose folder is not on this host leads nowhere here.
+      }
+    }
+    return false;
+  }
+
+  private static int firstWildcard(String pattern) {
+    for (int i = 0; i < pattern.length(); i++) {
+      if (pattern.charAt(i) == '*' || pattern.charAt(i) == '?') {
+        return i;
+      }
+    }
+    return pattern.length();
   }
 
   private static boolean covered(List<String> grants, Path path) {

@@ -99,6 +99,17 @@ class EvidenceVerifiersTest {
     assertThat(verify(file(link, hash)).message()).contains("leads outside the agent's grants");
 
     assertThat(verify(file(granted, Artifacts.sha256(granted))).ok()).isTrue();
+    // A granted folder reached through a link (as /tmp is on macOS) is still the agent's.
+    Path linkedFolder = Files.createSymbolicLink(elsewhere.resolve("work"), dir);
+    Agent throughLink = agent("fs.write:" + linkedFolder + "/**");
+    assertThat(
+            verifiers
+                .verify(
+                    List.of(file(linkedFolder.resolve("notes.txt"), Artifacts.sha256(granted))),
+                    throughLink)
+                .get(0)
+                .ok())
+        .isTrue();
     assertThat(
             verify(
                     new Evidence(
@@ -126,12 +137,16 @@ class EvidenceVerifiersTest {
 
   /** An agent that may work in this test's folder, and nowhere else. */
   private Agent agent() {
+    return agent("fs.write:" + dir.toAbsolutePath() + "/**");
+  }
+
+  private static Agent agent(String grant) {
     return new Agent(
         "a",
         "a",
         "team",
         Environment.SANDBOX,
-        List.of("fs.write:" + dir.toAbsolutePath() + "/**"),
+        List.of(grant),
         Budgets.NONE,
         Map.of(),
         Instant.EPOCH);
