@@ -73,7 +73,12 @@ public final class ApiVerticle extends VerticleBase {
             metrics);
     OperatorApi operators = new OperatorApi(vertx, knowledge);
     RuleSetApi ruleSets =
-        new RuleSetApi(vertx, knowledge, clock, config().getString("leaseConflict", "escalate"));
+        new RuleSetApi(
+            vertx,
+            knowledge,
+            clock,
+            config().getString("leaseConflict", "escalate"),
+            config().getInteger("sandboxTasksRequired", 3));
     ActionApi actions = new ActionApi(knowledge, vertx.eventBus());
     Sessions sessions =
         new Sessions(

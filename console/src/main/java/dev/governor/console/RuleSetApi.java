@@ -14,6 +14,7 @@ import dev.governor.knowledge.model.RuleTestCase;
 import dev.governor.knowledge.model.RuleTestResult;
 import dev.governor.knowledge.model.Step;
 import dev.governor.knowledge.store.KnowledgeStore;
+import dev.governor.knowledge.store.TaskStore;
 import dev.governor.rules.ActionCatalogue;
 import dev.governor.rules.Backtest;
 import dev.governor.rules.CompiledRuleSet;
@@ -21,10 +22,13 @@ import dev.governor.rules.RuleCompilationException;
 import dev.governor.rules.RuleCompiler;
 import dev.governor.rules.RuleError;
 import dev.governor.rules.RuleTests;
+import dev.governor.rules.model.Agent.SandboxRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +45,23 @@ final class RuleSetApi {
   private final Knowledge knowledge;
   private final Clock clock;
   private final String leaseConflict;
+  private final int sandboxTasksRequired;
 
-  /** {@code leaseConflict} is the setting live reviews use, so a backtest judges leases alike. */
-  RuleSetApi(Vertx vertx, Knowledge knowledge, Clock clock, String leaseConflict) {
+  /**
+   * {@code leaseConflict} and {@code sandboxTasksRequired} are the settings live reviews use, so a
+   * backtest judges leases and sandbox records alike.
+   */
+  RuleSetApi(
+      Vertx vertx,
+      Knowledge knowledge,
+      Clock clock,
+      String leaseConflict,
+      int sandboxTasksRequired) {
     this.vertx = vertx;
     this.knowledge = knowledge;
     this.clock = clock;
     this.leaseConflict = leaseConflict;
+    this.sandboxTasksRequired = sandboxTasksRequired;
   }
 
   void list(RoutingContext ctx) {
@@ -174,14 +188,7 @@ final class RuleSetApi {
                               store.recentReviews(limit),
                               new ActionCatalogue(store.actionEffects()),
                               creators,
-                              taskId -> store.tasks().task(taskId).orElse(null),
-                              plan ->
-                                  store
-                                      .leases()
-                                      .heldAt(
-                                          plan.steps().stream().map(Step::target).toList(),
-                                          plan.receivedAt()),
-                              leaseConflict);
+                              replay(store));
                         }
                       },
                       false)
@@ -189,6 +196,29 @@ final class RuleSetApi {
                   .mapEmpty();
             })
         .onFailure(failure -> HttpErrors.respond(ctx, 503, "unavailable", failure.getMessage()));
+  }
+
+  /** What each past review saw, looked up again as of when its plan arrived. Blocks. */
+  private Backtest.Replay replay(KnowledgeStore store) {
+    Map<TaskStore.Lineage, List<Instant>> sandboxDone = new HashMap<>();
+    for (TaskStore.SandboxTaskDone done : store.tasks().sandboxTasksDone()) {
+      sandboxDone.computeIfAbsent(done.lineage(), l -> new ArrayList<>()).add(done.at());
+    }
+    return new Backtest.Replay(
+        taskId -> store.tasks().task(taskId).orElse(null),
+        plan ->
+            store
+                .leases()
+                .heldAt(plan.steps().stream().map(Step::target).toList(), plan.receivedAt()),
+        review -> {
+          List<Instant> done =
+              sandboxDone.getOrDefault(
+                  new TaskStore.Lineage(review.agent().name(), review.agent().owner()), List.of());
+          Instant arrived = review.plan().receivedAt();
+          int before = (int) done.stream().filter(at -> at.isBefore(arrived)).count();
+          return new SandboxRecord(before, sandboxTasksRequired);
+        },
+        leaseConflict);
   }
 
   void activate(RoutingContext ctx) {

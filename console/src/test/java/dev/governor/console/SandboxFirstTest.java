@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +76,29 @@ class SandboxFirstTest {
     JsonObject write = plan(null, step("s1", "fs.write", dir.resolve("prod.txt").toString()));
     assertThat(new TaskFixture(governor, ADMIN).decided(production, write).getString("verdict"))
         .isEqualTo("APPROVED");
+  }
+
+  @Test
+  @DisplayName(
+      "A backtest replays a production write with the sandbox record of its time: escalated"
+          + " before the twin finished, it stays escalated though the record is clean now")
+  void backtestUsesTheRecordOfTheTime() {
+    TaskFixture fixture = new TaskFixture(governor, ADMIN);
+    JsonObject production = register("builder", "production", "fs.write:" + dir + "/**");
+    JsonObject sandbox = register("builder", "sandbox", "fs.write:" + dir + "/**");
+    JsonObject write = plan(null, step("s1", "fs.write", dir.resolve("prod.txt").toString()));
+    assertThat(fixture.decided(production, write).getString("verdict")).isEqualTo("ESCALATED");
+    finishTask(fixture, sandbox, "twin");
+
+    int active = governor.http().get("/api/v1/rulesets", ADMIN).json().getInteger("active");
+    JsonObject backtest =
+        governor
+            .http()
+            .post("/api/v1/rulesets/" + active + "/backtest?limit=100", ADMIN, "")
+            .json();
+
+    assertThat(backtest.getInteger("plans")).isEqualTo(2);
+    assertThat(backtest.getJsonArray("changed")).as(backtest.encode()).isEmpty();
   }
 
   /** One task through plan → implement → review → done, with real evidence at each gate. */

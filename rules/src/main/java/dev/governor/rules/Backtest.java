@@ -8,6 +8,7 @@ import dev.governor.knowledge.model.Plan;
 import dev.governor.knowledge.model.Task;
 import dev.governor.knowledge.model.Verdict;
 import dev.governor.knowledge.store.KnowledgeStore.ReviewRecord;
+import dev.governor.rules.model.Agent;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,36 +42,54 @@ public final class Backtest {
 
   private Backtest() {}
 
+  /**
+   * What a past review saw beyond its plan, looked up again for its replay: the plan's task (by
+   * id), the leases held on its targets when it arrived, and its agent's sandbox record at that
+   * time; judged by the same lease-conflict setting as live reviews ({@code escalate} or {@code
+   * deny}; null is escalate).
+   */
+  public record Replay(
+      Function<String, Task> tasks,
+      Function<Plan, List<Lease>> leasesHeld,
+      Function<ReviewRecord, Agent.SandboxRecord> sandboxRecord,
+      String leaseConflict) {
+
+    /** Replays a plan as if it were alone in the world: no task, no leases, no sandbox rule. */
+    public static final Replay PLAN_ONLY =
+        new Replay(
+            taskId -> null, plan -> List.of(), review -> Agent.SandboxRecord.NOT_REQUIRED, null);
+  }
+
   public static Result run(
       CompiledRuleSet candidate,
       List<ReviewRecord> history,
       ActionCatalogue catalogue,
       Map<String, String> creators) {
-    return run(candidate, history, catalogue, creators, taskId -> null, plan -> List.of(), null);
+    return run(candidate, history, catalogue, creators, Replay.PLAN_ONLY);
   }
 
-  /**
-   * Replays each plan with what its review saw that the plan itself does not say: its task (found
-   * by id), and the leases held on its targets when it arrived (found by plan), judged by the same
-   * lease-conflict setting as live reviews ({@code escalate} or {@code deny}; null is escalate).
-   */
+  /** Replays each plan of the history through the candidate with what its review saw. */
   public static Result run(
       CompiledRuleSet candidate,
       List<ReviewRecord> history,
       ActionCatalogue catalogue,
       Map<String, String> creators,
-      Function<String, Task> tasks,
-      Function<Plan, List<Lease>> leasesHeld,
-      String leaseConflict) {
+      Replay replay) {
     List<Change> changed = new ArrayList<>();
     for (ReviewRecord review : history) {
-      Task task = review.plan().taskId() == null ? null : tasks.apply(review.plan().taskId());
+      Task task =
+          review.plan().taskId() == null ? null : replay.tasks().apply(review.plan().taskId());
       List<Finding> findings =
           candidate.evaluate(
               review.agent(),
               review.plan(),
               catalogue,
-              new ReviewContext(creators, task, leasesHeld.apply(review.plan()), leaseConflict));
+              new ReviewContext(
+                  creators,
+                  task,
+                  replay.leasesHeld().apply(review.plan()),
+                  replay.leaseConflict(),
+                  replay.sandboxRecord().apply(review)));
       Decision replayed =
           DecisionPolicy.decide(
               review.plan(),

@@ -443,6 +443,34 @@ public final class TaskStore {
     }
   }
 
+  /** When a sandbox agent's task passed its last gate, for its lineage. */
+  public record SandboxTaskDone(Lineage lineage, Instant at) {}
+
+  /** Every finished task of a sandbox agent, oldest first: sandbox records as of any instant. */
+  public List<SandboxTaskDone> sandboxTasksDone() {
+    try (Connection connection = store.reader();
+        PreparedStatement select =
+            connection.prepareStatement(
+                "SELECT a.name, a.owner, t.body, t.updated_at FROM tasks t"
+                    + " JOIN agents a ON a.id = t.agent_id WHERE a.environment = 'sandbox'"
+                    + " ORDER BY t.updated_at");
+        ResultSet rows = select.executeQuery()) {
+      List<SandboxTaskDone> done = new ArrayList<>();
+      while (rows.next()) {
+        // A finished task changes no more, so its last update is when it passed its last gate.
+        if (Json.read(rows.getString(3), Task.class).isDone()) {
+          done.add(
+              new SandboxTaskDone(
+                  new Lineage(rows.getString(1), rows.getString(2)),
+                  Instant.ofEpochMilli(rows.getLong(4))));
+        }
+      }
+      return done;
+    } catch (SQLException e) {
+      throw KnowledgeStore.unavailable(e);
+    }
+  }
+
   public Optional<Task> task(String id) {
     try (Connection connection = store.reader()) {
       return findTask(connection, id);
