@@ -47,6 +47,26 @@ record BenchOptions(
         "--timeout-seconds must be 1 to 600");
   }
 
+  /**
+   * The options of a benchmark's command line, or empty when it asked for help (printed). Bad flags
+   * end the process with status 2, after saying what is wrong and how to call it.
+   */
+  static java.util.Optional<BenchOptions> fromCommandLine(String[] args, String usage) {
+    List<String> arguments = List.of(args);
+    if (arguments.contains("--help") || arguments.contains("-h")) {
+      System.out.print(usage);
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(parse(arguments));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(usage);
+      System.exit(2);
+      return java.util.Optional.empty();
+    }
+  }
+
   /** Reads {@code --name value} or {@code --name=value} flags over the defaults. */
   static BenchOptions parse(List<String> args) {
     BenchOptions options = DEFAULTS;

@@ -2,8 +2,6 @@ package dev.governor.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,20 +21,11 @@ public final class ReviewBenchmark {
   private ReviewBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> arguments = Arrays.asList(args);
-    if (arguments.contains("--help") || arguments.contains("-h")) {
-      System.out.print(BenchOptions.USAGE);
+    var parsed = BenchOptions.fromCommandLine(args, BenchOptions.USAGE);
+    if (parsed.isEmpty()) {
       return;
     }
-    BenchOptions options;
-    try {
-      options = BenchOptions.parse(arguments);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(BenchOptions.USAGE);
-      System.exit(2);
-      return;
-    }
+    BenchOptions options = parsed.get();
     boolean clean = run(options);
     // Governor's and the client's threads are closed by now; exit says the outcome to scripts.
     System.exit(clean ? 0 : 1);

@@ -27,7 +27,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -83,19 +82,11 @@ public final class StoreBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    List<String> arguments = Arrays.asList(args);
-    if (arguments.contains("--help") || arguments.contains("-h")) {
-      System.out.print(USAGE);
+    var parsed = BenchOptions.fromCommandLine(args, USAGE);
+    if (parsed.isEmpty()) {
       return;
     }
-    BenchOptions options;
-    try {
-      options = BenchOptions.parse(arguments);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    BenchOptions options = parsed.get();
     Vertx client =
         Vertx.vertx(
             new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
