@@ -43,7 +43,7 @@ import org.h2.mvstore.MVStore;
 
 /**
  * What Governor's store alone allows: its review writes with nothing else running (no HTTP, no
- * validation, no rules, no bus), against two baselines measured in the same run.
+ * validation, no rules, no bus), against three baselines measured in the same run.
  *
  * <ol>
  *   <li>The bare Vert.x endpoint of {@link ReviewBenchmark}, loaded the same way: how many reviews
@@ -52,6 +52,9 @@ import org.h2.mvstore.MVStore;
  *   <li>Bare H2: each review as one row holding the same plan and decision bodies, written by one
  *       thread in batches, each batch committed and its file written before the next: the floor of
  *       a durable review on this database, without the tables, indexes and audit chain.
+ *   <li>Bare H2 with four tables: the same, but each review as a plan row, a decision row and two
+ *       audit rows (bodies and a hash), each table with its key alone: the floor of the tables the
+ *       review loop asks for, before secondary indexes, leases, hashing and JSON.
  *   <li>Governor's store: each review as Governor records it (the plan with its audit entry, then
  *       the decision with its audit entry and two lease take-overs; one in ten denied), from as
  *       many threads as the review benchmark has connections.
@@ -99,9 +102,10 @@ public final class StoreBenchmark {
     } finally {
       client.close().await(30, TimeUnit.SECONDS);
     }
-    Figures floor = bareH2(options);
+    Figures floor = bareH2(options, Layout.ONE_ROW);
+    Figures tables = bareH2(options, Layout.FOUR_TABLES);
     Figures store = governorStore(options);
-    print(System.out, options, bare, floor, store);
+    print(System.out, options, bare, floor, tables, store);
     System.exit(bare.errorCount() == 0 ? 0 : 1);
   }
 
@@ -114,7 +118,12 @@ public final class StoreBenchmark {
       """;
 
   static void print(
-      PrintStream out, BenchOptions options, LoadResult bare, Figures floor, Figures store) {
+      PrintStream out,
+      BenchOptions options,
+      LoadResult bare,
+      Figures floor,
+      Figures tables,
+      Figures store) {
     out.printf(
         "%nReview writes alone, %d clients, %d s warm-up + %d s measured per target; %d CPUs,"
             + " Java %s%n%n",
@@ -130,6 +139,9 @@ public final class StoreBenchmark {
     out.printf(
         "%-36s %12.0f %13.1f us%n",
         "bare H2, one row per review", floor.perSecond(), floor.cpuMicrosPerReview());
+    out.printf(
+        "%-36s %12.0f %13.1f us%n",
+        "bare H2, four tables, keys only", tables.perSecond(), tables.cpuMicrosPerReview());
     out.printf(
         "%-36s %12.0f %13.1f us%n",
         "Governor's store (reviews)", store.perSecond(), store.cpuMicrosPerReview());
@@ -188,13 +200,25 @@ public final class StoreBenchmark {
     }
   }
 
-  /** The same review bodies, one row each, one thread committing and writing the file per batch. */
-  static Figures bareH2(BenchOptions options) throws Exception {
+  /** How bare H2 lays out a review. */
+  enum Layout {
+    /** One row holding the plan and the decision: the floor of a durable review. */
+    ONE_ROW,
+    /**
+     * A row in each of the four tables a review needs at the least (plan, decision, two audit
+     * entries holding the bodies and a hash), each table with its key and nothing else: the floor
+     * of the knowledge model the review loop asks for.
+     */
+    FOUR_TABLES
+  }
+
+  /** The same review bodies, one thread committing and writing the file per batch. */
+  static Figures bareH2(BenchOptions options, Layout layout) throws Exception {
     Path dir = Files.createTempDirectory("governor-bare-h2-bench");
-    try (BareWriter writer = new BareWriter(dir)) {
+    try (BareWriter writer = new BareWriter(dir, layout)) {
       String agentId = Ids.next();
       return load(
-          "bare H2",
+          "bare H2 " + layout,
           options,
           n -> {
             Plan plan = plan(agentId, n);
@@ -316,30 +340,47 @@ public final class StoreBenchmark {
     return DecisionPolicy.decide(plan, findings, 1, plan.receivedAt(), null);
   }
 
-  /** A minimal group-commit writer: one row per review, the file written before answering. */
+  /** A minimal group-commit writer: a review's rows, the file written before answering. */
   private static final class BareWriter implements AutoCloseable {
     private record Row(String plan, String decision, CompletableFuture<Void> done) {}
 
+    private static final String HASH = "0".repeat(64);
+
     private final BlockingQueue<Row> queue = new ArrayBlockingQueue<>(10_000);
+    private final Layout layout;
     private final Connection connection;
-    private final PreparedStatement insert;
+    private final List<PreparedStatement> inserts = new ArrayList<>();
     private final MVStore file;
     private final Thread thread;
     private final AtomicLong batches = new AtomicLong();
     private volatile boolean closing;
     private long seq;
 
-    BareWriter(Path dir) throws SQLException {
+    BareWriter(Path dir, Layout layout) throws SQLException {
+      this.layout = layout;
       connection =
           DriverManager.getConnection(
               "jdbc:h2:file:" + dir.resolve("bare") + ";DB_CLOSE_ON_EXIT=FALSE", "bench", "");
-      connection
-          .createStatement()
-          .execute(
+      try (var statement = connection.createStatement()) {
+        if (layout == Layout.ONE_ROW) {
+          statement.execute(
               "CREATE TABLE reviews (seq BIGINT PRIMARY KEY, plan VARCHAR(1000000),"
                   + " decision VARCHAR(1000000))");
+          inserts.add(connection.prepareStatement("INSERT INTO reviews VALUES (?, ?, ?)"));
+        } else {
+          statement.execute(
+              "CREATE TABLE plans (id VARCHAR(64) PRIMARY KEY, body VARCHAR(1000000))");
+          statement.execute(
+              "CREATE TABLE decisions (plan_id VARCHAR(64) PRIMARY KEY, body VARCHAR(1000000))");
+          statement.execute(
+              "CREATE TABLE audit_log (seq BIGINT PRIMARY KEY, payload VARCHAR(1000000),"
+                  + " hash VARCHAR(64))");
+          inserts.add(connection.prepareStatement("INSERT INTO plans VALUES (?, ?)"));
+          inserts.add(connection.prepareStatement("INSERT INTO decisions VALUES (?, ?)"));
+          inserts.add(connection.prepareStatement("INSERT INTO audit_log VALUES (?, ?, ?)"));
+        }
+      }
       connection.setAutoCommit(false);
-      insert = connection.prepareStatement("INSERT INTO reviews VALUES (?, ?, ?)");
       file =
           ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession())
               .getDatabase()
@@ -371,10 +412,7 @@ public final class StoreBenchmark {
           batch.add(first);
           queue.drainTo(batch, 511);
           for (Row row : batch) {
-            insert.setLong(1, ++seq);
-            insert.setString(2, row.plan());
-            insert.setString(3, row.decision());
-            insert.executeUpdate();
+            insert(row);
           }
           connection.commit();
           file.commit();
@@ -387,6 +425,33 @@ public final class StoreBenchmark {
         } finally {
           batch.clear();
         }
+      }
+    }
+
+    private void insert(Row row) throws SQLException {
+      if (layout == Layout.ONE_ROW) {
+        PreparedStatement review = inserts.get(0);
+        review.setLong(1, ++seq);
+        review.setString(2, row.plan());
+        review.setString(3, row.decision());
+        review.executeUpdate();
+        return;
+      }
+      String id = Ids.next();
+      PreparedStatement plan = inserts.get(0);
+      plan.setString(1, id);
+      plan.setString(2, row.plan());
+      plan.executeUpdate();
+      PreparedStatement decision = inserts.get(1);
+      decision.setString(1, id);
+      decision.setString(2, row.decision());
+      decision.executeUpdate();
+      PreparedStatement audit = inserts.get(2);
+      for (String payload : List.of(row.plan(), row.decision())) {
+        audit.setLong(1, ++seq);
+        audit.setString(2, payload);
+        audit.setString(3, HASH);
+        audit.executeUpdate();
       }
     }
 
