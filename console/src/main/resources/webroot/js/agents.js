@@ -1,6 +1,6 @@
 // The agents: every registered agent with its status, circuit, budgets and usage, kept live by the
 // event stream (and re-read now and then for usage, which changes without events). Admins register
-// agents here; approvers pause, resume, abort or reset them.
+// agents here and change their budgets; approvers pause, resume, abort or reset them.
 import {api, coalesced, badge, can, currentSession, el, formatDateTime, formatDuration, hide, link,
   loadStyle, notify, show, table} from './core.js';
 import {secretBox} from './secret.js';
@@ -277,8 +277,106 @@ function actionsCell(agent, tr) {
   confirm.append(el('span', {class: 'confirm-text'}, 'Abort ' + agent.name + '\'s current work?'), yes, no);
   const error = el('p', {class: 'error row-error', role: 'alert'}, failures.get(agent.id));
   error.hidden = !failures.has(agent.id);
-  cell.append(buttons, confirm, error);
+  cell.append(buttons, confirm);
+  if (can('ADMIN')) {
+    const editor = budgetEditor(agent, tr, buttons, error);
+    buttons.append(action('edit-budgets', 'Budgets', 'Change the agent\'s budgets', () => {
+      editor.hidden = false;
+      buttons.hidden = true;
+      editor.querySelector('input').focus();
+    }));
+    cell.append(editor);
+  }
+  cell.append(error);
   return cell;
+}
+
+/**
+ * The agent's budgets as a small form in its row (admin). Saving replaces them, as the API does:
+ * an empty field is no limit, and a budget the form does not show (the error rate) is kept.
+ */
+function budgetEditor(agent, tr, buttons, error) {
+  const current = agent.budgets || {};
+  // The class "confirm" keeps the row while the form is open, as for an abort's confirmation.
+  const form = el('form', {class: 'confirm budget-editor'});
+  form.noValidate = true;
+  form.hidden = true;
+  const inputs = {};
+  for (const budget of BUDGETS) {
+    const id = 'edit-' + budget.key + '-' + agent.id;
+    const input = el('input', {id, name: budget.key, type: 'number', min: budget.min || '0',
+      step: budget.step, inputmode: 'decimal', class: 'budget-' + budget.key});
+    if (current[budget.key] !== undefined && current[budget.key] !== null) {
+      input.value = String(current[budget.key]);
+    }
+    inputs[budget.key] = input;
+    const field = el('div', {class: 'budget-edit-field'});
+    field.append(el('label', {for: id}, budget.label), input);
+    form.append(field);
+  }
+  const save = el('button', {type: 'submit', class: 'button primary small save-budgets'}, 'Save');
+  const cancel = el('button', {type: 'button', class: 'button link small cancel-budgets'}, 'Cancel');
+  cancel.addEventListener('click', () => {
+    form.hidden = true;
+    buttons.hidden = false;
+    error.hidden = true;
+  });
+  const formButtons = el('div', {class: 'budget-edit-buttons'});
+  formButtons.append(save, cancel);
+  form.append(formButtons);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const budgets = {...current};
+    for (const budget of BUDGETS) {
+      const raw = inputs[budget.key].value.trim();
+      delete budgets[budget.key];
+      if (!raw) {
+        continue;
+      }
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value < Number(budget.min || 0)
+          || (budget.step === '1' && !Number.isInteger(value))) {
+        error.textContent = budget.label + ': ' + (budget.step === '1'
+          ? 'a whole number of at least ' + (budget.min || 0) + '.' : 'a number of at least 0.');
+        error.hidden = false;
+        inputs[budget.key].focus();
+        return;
+      }
+      budgets[budget.key] = value;
+    }
+    await saveBudgets(tr, budgets, save, error);
+  });
+  return form;
+}
+
+async function saveBudgets(tr, budgets, save, error) {
+  const id = tr.dataset.agentId;
+  const name = tr.dataset.agentName;
+  const owner = currentSession();
+  if (!owner || busy.has(id)) {
+    return;
+  }
+  busy.add(id);
+  save.disabled = true;
+  error.hidden = true;
+  try {
+    await api('/agents/' + encodeURIComponent(id) + '/budgets', {method: 'PUT', body: budgets});
+    if (currentSession() !== owner) {
+      return;
+    }
+    notify('The budgets of ' + name + ' were changed.');
+    tr.remove(); // redrawn from what Governor now says
+  } catch (failure) {
+    if (currentSession() !== owner || failure.status === 401) {
+      return;
+    }
+    error.textContent = 'Could not change the budgets of ' + name + ': ' + failure.message;
+    error.hidden = false;
+    save.disabled = false;
+  } finally {
+    busy.delete(id);
+  }
+  refresh();
 }
 
 function action(className, text, title, onClick) {

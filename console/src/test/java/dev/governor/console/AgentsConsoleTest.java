@@ -161,6 +161,59 @@ class AgentsConsoleTest {
   }
 
   @Test
+  @DisplayName(
+      "An admin changes an agent's budgets in its row (a budget the form does not show is kept; a"
+          + " bad figure is refused and changes nothing); an approver is not offered it")
+  void changeBudgets() {
+    JsonObject agent =
+        register(
+            "spender",
+            "staging",
+            new JsonObject()
+                .put("maxTokens", 1000)
+                .put("maxStepsPerPlan", 5)
+                .put("maxErrorRate", 0.5));
+    String id = agent.getString("id");
+    String row = "tr[data-agent-id='" + id + "']";
+    browser.signIn(ADMIN);
+    browser.open("agents");
+
+    browser.visible(row + " button.edit-budgets").click();
+    WebElement tokens = browser.visible(row + " input.budget-maxTokens");
+    assertThat(tokens.getAttribute("value")).isEqualTo("1000");
+    tokens.clear();
+    tokens.sendKeys("5000");
+    browser.visible(row + " input.budget-maxStepsPerPlan").clear();
+    browser.visible(row + " input.budget-maxCostUsd").sendKeys("2.5");
+    browser.screenshot("agent-budgets");
+    browser.visible(row + " button.save-budgets").click();
+
+    browser.awaitText(row, "0 / 5,000 tokens", "$0.00 / $2.50");
+    browser.awaitText("#notice", "The budgets of spender were changed");
+    JsonObject budgets = budgetsOf(id);
+    assertThat(budgets.getLong("maxTokens")).isEqualTo(5000L);
+    assertThat(budgets.getDouble("maxCostUsd")).isEqualTo(2.5);
+    assertThat(budgets.containsKey("maxStepsPerPlan")).as("emptied: no limit").isFalse();
+    assertThat(budgets.getDouble("maxErrorRate")).as("not on the form: kept").isEqualTo(0.5);
+
+    browser.visible(row + " button.edit-budgets").click();
+    browser.visible(row + " input.budget-maxActionDepth").sendKeys("0");
+    browser.visible(row + " button.save-budgets").click();
+    browser.awaitText(row + " .row-error", "Steps per task: a whole number of at least 1");
+    browser.visible(row + " button.cancel-budgets").click();
+    browser.awaitGone(row + " .budget-editor");
+    assertThat(budgetsOf(id)).isEqualTo(budgets);
+
+    governor.operator("ana", PASSWORD, "approver");
+    browser.visible("#sign-out").click();
+    browser.visible("#name");
+    browser.signIn("ana", PASSWORD);
+    browser.open("agents");
+    browser.visible(row + " button.pause");
+    assertThat(browser.all(row + " button.edit-budgets")).isEmpty();
+  }
+
+  @Test
   @DisplayName("A viewer sees the agents but no action buttons and no registration form")
   void aViewerOnlyLooks() {
     JsonObject agent = register("watched", "staging", new JsonObject().put("maxTokens", 10));
@@ -177,6 +230,10 @@ class AgentsConsoleTest {
     assertThat(browser.driver().findElement(By.id("register")).isDisplayed()).isFalse();
     assertThat(browser.all("#nav a[data-route='operators']"))
         .allSatisfy(a -> assertThat(a.isDisplayed()).isFalse());
+  }
+
+  private JsonObject budgetsOf(String agentId) {
+    return governor.http().get("/api/v1/agents/" + agentId, ADMIN).json().getJsonObject("budgets");
   }
 
   private void type(String css, String text) {
