@@ -1,5 +1,6 @@
 // The operators (admin): who may sign in and with which roles. Create one with a password and
-// roles (its API token is shown once), change its roles, disable it. Every change is audited.
+// roles (its API token is shown once), change its roles or password, disable it. Every change is
+// audited.
 import {api, badge, currentSession, el, formatDateTime, hide, loadStyle, notify, show, table} from './core.js';
 import {secretBox} from './secret.js';
 
@@ -121,7 +122,7 @@ function row(operator) {
       save.disabled = sameRoles(checkedRoles(boxes), operator.roles || []);
     });
     save.addEventListener('click', () => saveRoles(operator, boxes, save, error));
-    actions.append(save);
+    actions.append(save, passwordSetter(operator, error));
     if (!me) {
       const disable = el('button', {type: 'button', class: 'button small disable'}, 'Disable');
       const confirm = el('span', {class: 'confirm'});
@@ -175,6 +176,57 @@ async function saveRoles(operator, boxes, button, error) {
       button.disabled = false;
     }
   }
+}
+
+/** A button that opens a password field in the row; saving replaces the operator's password. */
+function passwordSetter(operator, error) {
+  const wrapper = el('span', {class: 'password-setter'});
+  const open = el('button', {type: 'button', class: 'button small set-password'},
+    operator.hasPassword ? 'New password' : 'Set password');
+  const form = el('form', {class: 'confirm password-form'});
+  form.noValidate = true;
+  form.hidden = true;
+  const input = el('input', {type: 'password', class: 'new-password', maxlength: '256',
+    autocomplete: 'new-password', 'aria-label': 'New password for ' + operator.name});
+  const save = el('button', {type: 'submit', class: 'button primary small save-password'}, 'Save');
+  const cancel = el('button', {type: 'button', class: 'button link small cancel-password'}, 'Cancel');
+  form.append(input, save, cancel);
+  open.addEventListener('click', () => {
+    form.hidden = false;
+    open.hidden = true;
+    input.focus();
+  });
+  cancel.addEventListener('click', () => {
+    form.reset();
+    form.hidden = true;
+    open.hidden = false;
+    error.hidden = true;
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    if (!input.value) {
+      error.textContent = 'Type the new password first.';
+      error.hidden = false;
+      return;
+    }
+    save.disabled = true;
+    try {
+      await api('/operators/' + encodeURIComponent(operator.name),
+        {method: 'PATCH', body: {password: input.value}});
+      form.reset();
+      notify('The password of ' + operator.name + ' was changed.');
+      refresh();
+    } catch (failure) {
+      if (failure.status !== 401) {
+        error.textContent = 'Could not change the password: ' + failure.message;
+        error.hidden = false;
+        save.disabled = false;
+      }
+    }
+  });
+  wrapper.append(open, form);
+  return wrapper;
 }
 
 async function disableOperator(operator, button, error) {

@@ -2,11 +2,13 @@ package dev.governor.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /** The operators page, in a real browser against a real Governor. */
 @DisplayName("The operators page, in a real browser")
@@ -63,6 +65,47 @@ class OperatorsConsoleTest {
     assertThat(browser.all("tr[data-operator='olga'] button.disable"))
         .as("no one disables themselves")
         .isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "An admin gives a token-only operator a password in the page (one too short is refused and"
+          + " changes nothing); the operator then signs in with it")
+  void setAPassword() {
+    Http.Reply created =
+        governor
+            .http()
+            .post(
+                "/api/v1/operators",
+                ADMIN,
+                new JsonObject().put("name", "tom").put("roles", new JsonArray().add("viewer")));
+    assertThat(created.status()).as(created.json().encode()).isEqualTo(201);
+    browser.signIn(ADMIN);
+    browser.open("operators");
+    String row = "tr[data-operator='tom']";
+    browser.awaitText(row, "tom", "none (token only)");
+
+    browser.visible(row + " button.set-password").click();
+    browser.visible(row + " input.new-password").sendKeys("short");
+    browser.visible(row + " button.save-password").click();
+    browser.awaitText(row + " .row-error", "at least");
+    assertThat(operator("tom").getBoolean("hasPassword")).isFalse();
+
+    WebElement field = browser.visible(row + " input.new-password");
+    field.clear();
+    field.sendKeys(PASSWORD);
+    browser.visible(row + " button.save-password").click();
+    browser.awaitText("#notice", "The password of tom was changed");
+    browser.awaitText(row + " button.set-password", "New password");
+    assertThat(operator("tom").getBoolean("hasPassword")).isTrue();
+    Http.Reply signIn =
+        governor
+            .http()
+            .post(
+                "/api/v1/session",
+                null,
+                new JsonObject().put("name", "tom").put("password", PASSWORD));
+    assertThat(signIn.status()).as(signIn.json().encode()).isEqualTo(200);
   }
 
   private JsonObject operator(String name) {
