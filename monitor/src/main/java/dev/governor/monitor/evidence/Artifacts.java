@@ -32,37 +32,55 @@ final class Artifacts {
     return HexFormat.of().formatHex(digest.digest());
   }
 
+  /** A file named in evidence once checked: what is wrong with it, or where it really is. */
+  record Checked(String problem, Path file) {
+    static Checked wrong(String problem) {
+      return new Checked(problem, null);
+    }
+  }
+
   /**
-   * Null when the file is one the agent's grants cover, is there and (if a hash is stated) has it;
-   * else what is wrong. Governor reads a file on an agent's word only where the agent may work:
-   * otherwise any agent could learn whether a file exists on Governor's host, and its hash.
+   * Checks a file named in evidence: one of the agent's grants covers it, as written and where its
+   * links lead; it is there; and it has the stated hash, if one is stated. Governor reads a file on
+   * an agent's word only where the agent may work: otherwise any agent could learn whether a file
+   * exists on Governor's host, and its hash. The file is read at the real path that was checked, so
+   * a link changed meanwhile leads nowhere new.
    */
-  static String fileProblem(String path, String sha256, Agent agent) {
+  static Checked file(String path, String sha256, Agent agent) {
     if (path == null || path.isBlank()) {
-      return "an artifact needs a path";
+      return Checked.wrong("an artifact needs a path");
     }
     Path stated = Path.of(path);
     if (!stated.isAbsolute()) {
-      return "artifact path " + path + " is not absolute";
+      return Checked.wrong("artifact path " + path + " is not absolute");
     }
-    String outside = outsideGrants(stated, agent, "the file");
-    if (outside != null) {
-      return outside;
+    Path normalized = stated.normalize();
+    if (!covered(agent.grants(), normalized)) {
+      return Checked.wrong(notCovered(agent, "the file", normalized));
     }
-    if (!Files.isRegularFile(stated)) {
-      return "there is no file " + path;
+    if (!Files.isRegularFile(normalized)) {
+      return Checked.wrong("there is no file " + path);
+    }
+    Path real;
+    try {
+      real = normalized.toRealPath();
+    } catch (IOException e) {
+      return Checked.wrong(path + " cannot be read: " + e.getMessage());
+    }
+    if (!coveredWhereItLeads(agent.grants(), real)) {
+      return Checked.wrong("the file " + normalized + " leads outside the agent's grants");
     }
     if (sha256 != null) {
       try {
-        String actual = sha256(stated);
+        String actual = sha256(real);
         if (!actual.equalsIgnoreCase(sha256)) {
-          return path + " has SHA-256 " + actual + ", not the stated " + sha256;
+          return Checked.wrong(path + " has SHA-256 " + actual + ", not the stated " + sha256);
         }
       } catch (IOException e) {
-        return path + " cannot be read: " + e.getMessage();
+        return Checked.wrong(path + " cannot be read: " + e.getMessage());
       }
     }
-    return null;
+    return new Checked(null, real);
   }
 
   /**
@@ -72,13 +90,7 @@ final class Artifacts {
   static String outsideGrants(Path path, Agent agent, String what) {
     Path normalized = path.normalize();
     if (!covered(agent.grants(), normalized)) {
-      return "no grant of agent "
-          + agent.id()
-          + " covers "
-          + what
-          + " "
-          + normalized
-          + "; Governor reads evidence only where the agent's grants reach";
+      return notCovered(agent, what, normalized);
     }
     Path real;
     try {
@@ -87,10 +99,24 @@ final class Artifacts {
       // Not there (or not readable): said by the caller's own check, in its own words.
       return null;
     }
-    if (!covered(agent.grants(), real) && !coveredWhereGrantsLead(agent.grants(), real)) {
+    if (!coveredWhereItLeads(agent.grants(), real)) {
       return what + " " + normalized + " leads outside the agent's grants";
     }
     return null;
+  }
+
+  private static String notCovered(Agent agent, String what, Path normalized) {
+    return "no grant of agent "
+        + agent.id()
+        + " covers "
+        + what
+        + " "
+        + normalized
+        + "; Governor reads evidence only where the agent's grants reach";
+  }
+
+  private static boolean coveredWhereItLeads(List<String> grants, Path real) {
+    return covered(grants, real) || coveredWhereGrantsLead(grants, real);
   }
 
   /**

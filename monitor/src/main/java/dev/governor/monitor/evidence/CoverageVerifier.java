@@ -25,7 +25,7 @@ final class CoverageVerifier implements EvidenceVerifier {
           kind(), "a coverage of " + percent + "% is not evidence of tested code");
     }
     for (Evidence.Artifact artifact : evidence.artifacts()) {
-      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256(), agent);
+      String problem = Artifacts.file(artifact.path(), artifact.sha256(), agent).problem();
       if (problem != null) {
         return EvidenceCheck.failed(kind(), problem);
       }

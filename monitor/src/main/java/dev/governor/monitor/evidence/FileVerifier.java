@@ -24,7 +24,7 @@ final class FileVerifier implements EvidenceVerifier {
       if (artifact.sha256() == null) {
         return EvidenceCheck.failed(kind(), "artifact " + artifact.path() + " states no sha256");
       }
-      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256(), agent);
+      String problem = Artifacts.file(artifact.path(), artifact.sha256(), agent).problem();
       if (problem != null) {
         return EvidenceCheck.failed(kind(), problem);
       }

@@ -40,12 +40,12 @@ final class JUnitReportVerifier implements EvidenceVerifier {
     }
     Tally total = new Tally(0, 0, 0);
     for (Evidence.Artifact artifact : evidence.artifacts()) {
-      String problem = Artifacts.fileProblem(artifact.path(), artifact.sha256(), agent);
-      if (problem != null) {
-        return EvidenceCheck.failed(kind(), problem);
+      Artifacts.Checked checked = Artifacts.file(artifact.path(), artifact.sha256(), agent);
+      if (checked.problem() != null) {
+        return EvidenceCheck.failed(kind(), checked.problem());
       }
       try {
-        total = total.plus(tally(parse(Path.of(artifact.path()))));
+        total = total.plus(tally(parse(checked.file())));
       } catch (IOException | SAXException | ParserConfigurationException | RuntimeException e) {
         return EvidenceCheck.failed(
             kind(), artifact.path() + " is not a JUnit XML report: " + e.getMessage());
