@@ -2,6 +2,7 @@ package dev.governor.bench;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How hard and how long to load each target. Both targets get the same options, so their figures
@@ -51,19 +52,19 @@ record BenchOptions(
    * The options of a benchmark's command line, or empty when it asked for help (printed). Bad flags
    * end the process with status 2, after saying what is wrong and how to call it.
    */
-  static java.util.Optional<BenchOptions> fromCommandLine(String[] args, String usage) {
+  static Optional<BenchOptions> fromCommandLine(String[] args, String usage) {
     List<String> arguments = List.of(args);
     if (arguments.contains("--help") || arguments.contains("-h")) {
       System.out.print(usage);
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      return java.util.Optional.of(parse(arguments));
+      return Optional.of(parse(arguments));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.print(usage);
       System.exit(2);
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

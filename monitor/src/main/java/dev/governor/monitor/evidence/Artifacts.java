@@ -32,19 +32,50 @@ final class Artifacts {
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  /** A file named in evidence once checked: what is wrong with it, or where it really is. */
-  record Checked(String problem, Path file) {
+  /**
+   * A path named in evidence once checked against the agent's grants: what is wrong with it, or
+   * where it really is (null when it is not there).
+   */
+  record Checked(String problem, Path real) {
     static Checked wrong(String problem) {
       return new Checked(problem, null);
     }
   }
 
   /**
-   * Checks a file named in evidence: one of the agent's grants covers it, as written and where its
-   * links lead; it is there; and it has the stated hash, if one is stated. Governor reads a file on
-   * an agent's word only where the agent may work: otherwise any agent could learn whether a file
-   * exists on Governor's host, and its hash. The file is read at the real path that was checked, so
-   * a link changed meanwhile leads nowhere new.
+   * Checks an absolute path against the agent's grants, as written and where its links lead (a link
+   * under a granted folder must not reach outside it). Governor reads on an agent's word only where
+   * the agent may work: otherwise any agent could learn what exists on Governor's host. Read at the
+   * real path returned, so a link changed meanwhile leads nowhere new.
+   */
+  static Checked inGrants(Path path, Agent agent, String what) {
+    Path normalized = path.normalize();
+    if (!covered(agent.grants(), normalized)) {
+      return Checked.wrong(
+          "no grant of agent "
+              + agent.id()
+              + " covers "
+              + what
+              + " "
+              + normalized
+              + "; Governor reads evidence only where the agent's grants reach");
+    }
+    Path real;
+    try {
+      real = normalized.toRealPath();
+    } catch (IOException e) {
+      // Not there (or not readable): said by the caller, in its own words.
+      return new Checked(null, null);
+    }
+    if (!covered(agent.grants(), real) && !coveredWhereGrantsLead(agent.grants(), real)) {
+      return Checked.wrong(what + " " + normalized + " leads outside the agent's grants");
+    }
+    return new Checked(null, real);
+  }
+
+  /**
+   * Checks a file named in evidence: under the agent's grants ({@link #inGrants}), there, and with
+   * the stated hash if one is stated.
    */
   static Checked file(String path, String sha256, Agent agent) {
     if (path == null || path.isBlank()) {
@@ -54,25 +85,16 @@ final class Artifacts {
     if (!stated.isAbsolute()) {
       return Checked.wrong("artifact path " + path + " is not absolute");
     }
-    Path normalized = stated.normalize();
-    if (!covered(agent.grants(), normalized)) {
-      return Checked.wrong(notCovered(agent, "the file", normalized));
+    Checked checked = inGrants(stated, agent, "the file");
+    if (checked.problem() != null) {
+      return checked;
     }
-    if (!Files.isRegularFile(normalized)) {
+    if (checked.real() == null || !Files.isRegularFile(checked.real())) {
       return Checked.wrong("there is no file " + path);
-    }
-    Path real;
-    try {
-      real = normalized.toRealPath();
-    } catch (IOException e) {
-      return Checked.wrong(path + " cannot be read: " + e.getMessage());
-    }
-    if (!coveredWhereItLeads(agent.grants(), real)) {
-      return Checked.wrong("the file " + normalized + " leads outside the agent's grants");
     }
     if (sha256 != null) {
       try {
-        String actual = sha256(real);
+        String actual = sha256(checked.real());
         if (!actual.equalsIgnoreCase(sha256)) {
           return Checked.wrong(path + " has SHA-256 " + actual + ", not the stated " + sha256);
         }
@@ -80,43 +102,7 @@ final class Artifacts {
         return Checked.wrong(path + " cannot be read: " + e.getMessage());
       }
     }
-    return new Checked(null, real);
-  }
-
-  /**
-   * Null when one of the agent's grants covers an absolute path, as written and where its links
-   * lead (a link under a granted folder must not reach outside it); else why not.
-   */
-  static String outsideGrants(Path path, Agent agent, String what) {
-    Path normalized = path.normalize();
-    if (!covered(agent.grants(), normalized)) {
-      return notCovered(agent, what, normalized);
-    }
-    Path real;
-    try {
-      real = normalized.toRealPath();
-    } catch (IOException e) {
-      // Not there (or not readable): said by the caller's own check, in its own words.
-      return null;
-    }
-    if (!coveredWhereItLeads(agent.grants(), real)) {
-      return what + " " + normalized + " leads outside the agent's grants";
-    }
-    return null;
-  }
-
-  private static String notCovered(Agent agent, String what, Path normalized) {
-    return "no grant of agent "
-        + agent.id()
-        + " covers "
-        + what
-        + " "
-        + normalized
-        + "; Governor reads evidence only where the agent's grants reach";
-  }
-
-  private static boolean coveredWhereItLeads(List<String> grants, Path real) {
-    return covered(grants, real) || coveredWhereGrantsLead(grants, real);
+    return checked;
   }
 
   /**

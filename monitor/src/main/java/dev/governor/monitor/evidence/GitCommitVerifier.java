@@ -56,14 +56,15 @@ final class GitCommitVerifier implements EvidenceVerifier {
     if (repository == null || !Path.of(repository).isAbsolute()) {
       return "a commit needs the absolute path of its local repository";
     }
-    Path path = Path.of(repository).normalize();
-    String outside = Artifacts.outsideGrants(path, agent, "the repository");
-    if (outside != null) {
-      return outside + " (for example \"git.read:" + path + "/**\")";
+    Path stated = Path.of(repository).normalize();
+    Artifacts.Checked checked = Artifacts.inGrants(stated, agent, "the repository");
+    if (checked.problem() != null) {
+      return checked.problem() + " (for example \"git.read:" + stated + "/**\")";
     }
-    if (!Files.isDirectory(path)) {
-      return "there is no repository at " + path;
+    if (checked.real() == null || !Files.isDirectory(checked.real())) {
+      return "there is no repository at " + stated;
     }
+    Path path = checked.real();
     try {
       Process git =
           new ProcessBuilder(
@@ -76,7 +77,7 @@ final class GitCommitVerifier implements EvidenceVerifier {
         git.destroyForcibly();
         return "git did not answer within " + timeout.toSeconds() + " s";
       }
-      return git.exitValue() == 0 ? null : "commit " + commit + " is not in " + path;
+      return git.exitValue() == 0 ? null : "commit " + commit + " is not in " + stated;
     } catch (IOException e) {
       return "git cannot be run: " + e.getMessage();
     } catch (InterruptedException e) {

@@ -45,7 +45,7 @@ final class JUnitReportVerifier implements EvidenceVerifier {
         return EvidenceCheck.failed(kind(), checked.problem());
       }
       try {
-        total = total.plus(tally(parse(checked.file())));
+        total = total.plus(tally(parse(checked.real())));
       } catch (IOException | SAXException | ParserConfigurationException | RuntimeException e) {
         return EvidenceCheck.failed(
             kind(), artifact.path() + " is not a JUnit XML report: " + e.getMessage());
